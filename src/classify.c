@@ -1,0 +1,333 @@
+/* classify.c: rules and context decide each segment (contract in classify.h). */
+#include "classify.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "doc.h"
+#include "patterns.h"
+#include "model.h"
+
+/* What the rules said of one segment. */
+struct verdict {
+	int drop, edge, tail, keep;  /* rule index or -1 */
+	unsigned words;
+	unsigned char shortline, prose;
+};
+
+/* Lines at the top where a repeated title is looked for. */
+#define TITLE_WINDOW 8
+/* Strip passes per line: enough for an alt tail and a credit. */
+#define STRIP_PASSES 4
+
+/* Is the code point at s[*i] a letter or a digit? Advances *i past it.
+ * ASCII is decided inline; the rest asks utf8proc for its category. */
+static int next_is_alnum(const char *s, size_t n, size_t *i)
+{
+	unsigned char c = (unsigned char)s[*i];
+	if (c < 0x80) {
+		(*i)++;
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	}
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
+	                                      (utf8proc_ssize_t)(n - *i), &cp);
+	*i += k > 0 ? (size_t)k : 1;
+	if (k <= 0)
+		return 0;
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+	       (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+}
+
+unsigned classify_words(const char *s, size_t n)
+{
+	unsigned w = 0;
+	int in = 0;
+	for (size_t i = 0; i < n;) {
+		int wb = next_is_alnum(s, n, &i);
+		if (wb && !in)
+			w++;
+		in = wb;
+	}
+	return w;
+}
+
+/* Does the line end like a sentence (., !, ?, …, CJK full stops, or one
+ * of them before a closing quote or bracket)? */
+static int ends_sentence(const char *s, size_t n)
+{
+	while (n && strchr("\"')]\xbb", s[n - 1]))
+		n--;
+	while (n >= 3 && (!memcmp(s + n - 3, "\xe2\x80\x9d", 3) || !memcmp(s + n - 3, "\xe2\x80\x99", 3)))
+		n -= 3;
+	if (!n)
+		return 0;
+	if (strchr(".!?:;", s[n - 1]))
+		return 1;
+	if (n >= 3) {
+		const char *t = s + n - 3;
+		return !memcmp(t, "\xe2\x80\xa6", 3) || !memcmp(t, "\xe3\x80\x82", 3) ||
+		       !memcmp(t, "\xef\xbc\x81", 3) || !memcmp(t, "\xef\xbc\x9f", 3);
+	}
+	return 0;
+}
+
+int classify_is_prose(const char *s, size_t n)
+{
+	unsigned w = classify_words(s, n);
+	return w >= 20 || (w >= 8 && ends_sentence(s, n)) || (n >= 60 && w <= 3);
+}
+
+static int has_alnum(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;)
+		if (next_is_alnum(s, n, &i))
+			return 1;
+	return 0;
+}
+
+/* Cut strip-rule spans out of a segment until none matches. Returns the
+ * index of the last strip rule applied, or -1. */
+static int strip_segment(struct clean_doc *d, struct seg *g, struct buf *tmp)
+{
+	const struct pat_set *ps = d->ctx->pat;
+	struct pat_hit hits[PAT_MAX_HITS];
+	int last = -1;
+	for (int pass = 0; pass < STRIP_PASSES; pass++) {
+		const char *s = seg_text(d, g);
+		int n = pat_scan(ps, s, g->len, hits, PAT_MAX_HITS);
+		int k = -1;
+		for (int i = 0; i < n && k < 0; i++)
+			if (pat_rule_action(ps, hits[i].rule) == PAT_STRIP && hits[i].end > hits[i].start)
+				k = i;
+		if (k < 0)
+			break;
+		buf_clear(tmp);
+		buf_add(tmp, s, hits[k].start);
+		buf_add(tmp, s + hits[k].end, g->len - hits[k].end);
+		/* Trim what the cut left at the edges. */
+		size_t a = 0, b = tmp->len;
+		while (a < b && tmp->ptr[a] == ' ')
+			a++;
+		while (b > a && tmp->ptr[b - 1] == ' ')
+			b--;
+		if (doc_set_seg_text(d, g, tmp->ptr + a, b - a))
+			return -2;
+		last = hits[k].rule;
+	}
+	return last;
+}
+
+static void judge(struct clean_doc *d, struct seg *g, struct verdict *v, struct buf *tmp)
+{
+	const struct pat_set *ps = d->ctx->pat;
+	struct pat_hit hits[PAT_MAX_HITS];
+	v->drop = v->edge = v->tail = v->keep = -1;
+	int stripped = strip_segment(d, g, tmp);
+	const char *s = seg_text(d, g);
+	if (stripped >= 0) {
+		g->hits |= 1u << PAT_STRIP;
+		g->decision = CLEAN_STRIP;
+		g->why = WHY_RULE;
+		g->rule = stripped;
+		g->category = (int16_t)pat_rule_category(ps, stripped);
+		if (!has_alnum(s, g->len)) {
+			g->decision = CLEAN_DROP;
+			return;
+		}
+	}
+	int n = pat_scan(ps, s, g->len, hits, PAT_MAX_HITS);
+	for (int i = 0; i < n; i++) {
+		int r = hits[i].rule;
+		g->hits |= 1u << pat_rule_action(ps, r);
+		switch (pat_rule_action(ps, r)) {
+		case PAT_DROP: if (v->drop < 0) v->drop = r; break;
+		case PAT_EDGE: if (v->edge < 0) v->edge = r; break;
+		case PAT_TAIL: if (v->tail < 0) v->tail = r; break;
+		case PAT_KEEP: if (v->keep < 0) v->keep = r; break;
+		default: break;
+		}
+	}
+	v->words = classify_words(s, g->len);
+	v->prose = (unsigned char)classify_is_prose(s, g->len);
+	v->shortline = v->words <= 6 && !ends_sentence(s, g->len);
+}
+
+static void drop(struct clean_doc *d, struct seg *g, int rule, int why, int category)
+{
+	if (g->decision == CLEAN_DROP)
+		return;
+	g->decision = CLEAN_DROP;
+	g->why = (uint8_t)why;
+	g->rule = rule;
+	g->category = (int16_t)(rule >= 0 ? pat_rule_category(d->ctx->pat, rule) : category);
+}
+
+static int rule_hit(const struct verdict *v)
+{
+	return v->drop >= 0 ? v->drop : v->edge >= 0 ? v->edge : v->tail;
+}
+
+/* A segment that may belong to a boilerplate run at an edge. */
+static int runnable(const struct seg *g, const struct verdict *v)
+{
+	if (v->keep >= 0)
+		return 0;
+	return g->decision == CLEAN_DROP || rule_hit(v) >= 0 || v->shortline;
+}
+
+/* Drop the run from one edge inwards up to its innermost rule hit. */
+static void drop_edge_run(struct clean_doc *d, const struct verdict *v, int from_end)
+{
+	size_t n = d->nsegs, len = 0;
+	while (len < n) {
+		size_t i = from_end ? n - 1 - len : len;
+		if (!runnable(&d->segs[i], &v[i]))
+			break;
+		len++;
+	}
+	size_t inner = 0;
+	int found = 0;
+	for (size_t k = 0; k < len; k++) {
+		size_t i = from_end ? n - 1 - k : k;
+		/* A line of symbols only ("—", "|") is dropped by its own rule
+		 * but anchors nothing: a dateline above it is article text. */
+		const struct seg *g = &d->segs[i];
+		if ((rule_hit(&v[i]) >= 0 || g->decision == CLEAN_DROP) &&
+		    has_alnum(seg_text(d, g), g->len)) {
+			inner = k;
+			found = 1;
+		}
+	}
+	for (size_t k = 0; k < len; k++) {
+		size_t i = from_end ? n - 1 - k : k;
+		int r = rule_hit(&v[i]);
+		if (r >= 0)
+			drop(d, &d->segs[i], r, WHY_RULE, -1);
+		else if (found && k <= inner)
+			drop(d, &d->segs[i], -1, WHY_CONTEXT, CAT_CONTEXT);
+	}
+}
+
+/* Short lines between two dropped lines of one block ("Share this" /
+ * Facebook / Twitter / "Email") go with them, in their category. A
+ * paragraph break on either side stops this: a heading is set apart. */
+static void drop_sandwiched(struct clean_doc *d, const struct verdict *v)
+{
+	size_t n = d->nsegs;
+	for (size_t i = 1; i + 1 < n; i++) {
+		const struct seg *before = &d->segs[i - 1];
+		if (before->decision != CLEAN_DROP || before->why != WHY_RULE)
+			continue;
+		size_t j = i;
+		while (j < n && d->segs[j].decision != CLEAN_DROP && v[j].shortline &&
+		       v[j].keep < 0 && !d->segs[j].blank_before)
+			j++;
+		if (j == i || j >= n || d->segs[j].blank_before ||
+		    d->segs[j].decision != CLEAN_DROP || d->segs[j].why != WHY_RULE)
+			continue;
+		for (size_t k = i; k < j; k++)
+			drop(d, &d->segs[k], -1, WHY_CONTEXT, before->category);
+		i = j;
+	}
+}
+
+/* A tail rule late in the document drops the link list after it. */
+static void drop_tails(struct clean_doc *d, const struct verdict *v)
+{
+	size_t n = d->nsegs, total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += v[i].prose ? v[i].words : 0;
+	size_t before = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].tail >= 0 && v[i].keep < 0 && before * 5 >= total * 4) {
+			drop(d, &d->segs[i], v[i].tail, WHY_RULE, -1);
+			for (size_t j = i + 1; j < n && !(v[j].prose && v[j].words >= 15); j++)
+				if (v[j].keep < 0)
+					drop(d, &d->segs[j], rule_hit(&v[j]), rule_hit(&v[j]) >= 0 ? WHY_RULE : WHY_CONTEXT, CAT_CONTEXT);
+		}
+		before += v[i].prose ? v[i].words : 0;
+	}
+}
+
+static int same_line(const char *a, size_t an, const char *b, size_t bn)
+{
+	while (an && strchr(" .:!?", a[an - 1]))
+		an--;
+	while (bn && strchr(" .:!?", b[bn - 1]))
+		bn--;
+	return an == bn && an > 0 && !strncasecmp(a, b, an);
+}
+
+/* A title printed twice at the top: keep the first. */
+static void drop_title_repeats(struct clean_doc *d)
+{
+	size_t n = d->nsegs < TITLE_WINDOW ? d->nsegs : TITLE_WINDOW;
+	for (size_t i = 1; i < n; i++) {
+		struct seg *g = &d->segs[i];
+		if (g->decision == CLEAN_DROP)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct seg *h = &d->segs[j];
+			if (h->decision != CLEAN_DROP &&
+			    same_line(seg_text(d, g), g->len, seg_text(d, h), h->len)) {
+				drop(d, g, -1, WHY_TITLE, CAT_TITLE);
+				break;
+			}
+		}
+	}
+}
+
+static void apply_keeps_and_count(struct clean_doc *d)
+{
+	const struct pat_set *ps = d->ctx->pat;
+	int keep_all = (d->ctx->opts.flags & CLEAN_F_KEEP_ALL) != 0;
+	for (size_t i = 0; i < d->nsegs; i++) {
+		struct seg *g = &d->segs[i];
+		if (g->decision == CLEAN_KEEP)
+			continue;
+		if (keep_all || (g->category >= 0 && pat_category_keep(ps, g->category))) {
+			g->decision = CLEAN_KEEP;
+			g->off = g->orig_off;
+			g->len = g->orig_len;
+			continue;
+		}
+		if (g->decision == CLEAN_DROP && g->category >= 0)
+			d->removed[g->category]++;
+	}
+}
+
+int classify_doc(struct clean_doc *d)
+{
+	if (!d->nsegs)
+		return CLEAN_OK;
+	struct verdict *v = calloc(d->nsegs, sizeof(*v));
+	if (!v)
+		return CLEAN_ENOMEM;
+	struct buf tmp;
+	buf_init(&tmp, 0);
+	for (size_t i = 0; i < d->nsegs; i++) {
+		struct seg *g = &d->segs[i];
+		judge(d, g, &v[i], &tmp);
+		if (v[i].keep >= 0 || g->decision == CLEAN_DROP)
+			continue;
+		if (v[i].drop >= 0)
+			drop(d, g, v[i].drop, WHY_RULE, -1);
+	}
+	buf_release(&tmp);
+	drop_sandwiched(d, v);
+	drop_tails(d, v);
+	drop_edge_run(d, v, 0);
+	drop_edge_run(d, v, 1);
+	drop_title_repeats(d);
+	int rc = CLEAN_OK;
+	if (d->ctx->model && !(d->ctx->opts.flags & CLEAN_F_NO_MODEL))
+		rc = model_apply(d, d->ctx->model);
+	apply_keeps_and_count(d);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * feat.h: per-segment feature vectors for the line model.
+ *
+ * feat_doc(doc, stop, out) describes every segment of a judged document
+ * (steps 1-6 of classify.h done: seg->hits and seg->decision set) by
+ *   - FEAT_NDENSE dense features, each a float of about unit scale, named
+ *     by feat_name(): the segment's own shape (length, words, terminal
+ *     punctuation, capitalised words, digits, symbols, link-like tokens,
+ *     stopword density, rule hits), the same of its neighbours and of
+ *     windows around it, its position in the document, and two figures of
+ *     the whole document;
+ *   - FEAT_NHASH hashed sparse features (value 1): the first word, the
+ *     last word, and the whole line when it is short, lower-cased with
+ *     digits folded to '0', hashed into 2^bits buckets (feat_bucket).
+ * Words are runs of Unicode letters, digits and '_' (combining marks split
+ * them, as in Python's \w), the tokenizer the benchmark scorers use.
+ *
+ * The stopword lists (patterns/stopwords.txt: "LANG word word ...", one
+ * language a line, '#' comments) pick the document's language: the list
+ * with the most hits among its words; stopword density is measured with
+ * that list. feat_stop_parse builds them; a feat_stop is read-only after.
+ */
+#ifndef CLEAN_FEAT_H
+#define CLEAN_FEAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct clean_doc;
+
+/* Dense features, in file order. */
+enum feat_id {
+#define FEAT(id, name) id,
+#include "feat.def"
+#undef FEAT
+	FEAT_NDENSE
+};
+
+enum { FEAT_H_FIRST = 0, FEAT_H_LAST, FEAT_H_LINE, FEAT_NHASH };
+
+struct feat_vec {
+	float x[FEAT_NDENSE];
+	uint32_t h[FEAT_NHASH];  /* 32-bit hashes, 0 when absent */
+};
+
+const char *feat_name(int id);         /* dense id or FEAT_NDENSE + hash slot */
+int feat_id(const char *name);          /* -1 if unknown */
+static inline uint32_t feat_bucket(uint32_t h, unsigned bits)
+{
+	return h >> (32 - bits);
+}
+
+struct feat_stop;
+int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
+                    size_t len, struct buf *err);
+void feat_stop_free(struct feat_stop *s);
+
+/* Fill out[0..doc->nsegs). Returns CLEAN_OK or CLEAN_ENOMEM. stop may be
+ * NULL (stopword density 0). *lang receives the language picked, or "". */
+int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
+             struct feat_vec *out, const char **lang);
+
+/* Iterate the words of s[0..n): returns the byte offset after the next
+ * word, storing its start in *start, or 0 when none is left. Lowercases
+ * the word into low (ASCII folding, other letters via Unicode) when low
+ * is not NULL. */
+size_t feat_next_word(const char *s, size_t n, size_t pos, size_t *start,
+                      struct buf *low);
+
+#endif

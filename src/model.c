@@ -1,0 +1,450 @@
+/* model.c: the line model (contract in model.h). */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean.h"
+#include "doc.h"
+#include "patterns.h"
+
+/* Per segment: the deciding features of its score, for --explain. */
+struct model_why {
+	int16_t id[3];   /* feature id (dense, or FEAT_NDENSE + hash slot); -1 none */
+	float c[3];      /* its contribution to the score */
+};
+
+static const struct pat_embedded model_files[] = {
+#include "model_default.inc"
+};
+
+static const struct pat_embedded *embedded(const char *name)
+{
+	for (size_t i = 0; i < sizeof(model_files) / sizeof(model_files[0]); i++)
+		if (!strcmp(model_files[i].name, name))
+			return &model_files[i];
+	return NULL;
+}
+
+int model_new(struct model **out, unsigned hash_bits)
+{
+	*out = NULL;
+	if (hash_bits > MODEL_MAX_HASH_BITS)
+		return CLEAN_EINVAL;
+	struct model *m = calloc(1, sizeof(*m));
+	if (!m)
+		return CLEAN_ENOMEM;
+	m->hash_bits = hash_bits;
+	m->prior = 0.5;
+	m->stay[0] = m->stay[1] = 0.9;
+	if (hash_bits && !(m->hw = calloc((size_t)1 << hash_bits, sizeof(*m->hw)))) {
+		free(m);
+		return CLEAN_ENOMEM;
+	}
+	const struct pat_embedded *sw = embedded("stopwords.txt");
+	struct buf err;
+	buf_init(&err, 0);
+	int rc = sw ? feat_stop_parse(&m->stop, sw->name, sw->text, sw->len, &err) : CLEAN_OK;
+	buf_release(&err);
+	if (rc) {
+		model_free(m);
+		return rc;
+	}
+	*out = m;
+	return CLEAN_OK;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	feat_stop_free(m->stop);
+	free(m->hw);
+	free(m);
+}
+
+/* ---- parsing ---- */
+
+struct parse {
+	const char *name;
+	size_t lineno;
+	struct buf *err;
+	char *fields[8];
+	int nf;
+	unsigned char listed[FEAT_NDENSE];
+	int header;
+};
+
+static int fail(struct parse *p, const char *what, const char *subject)
+{
+	buf_clear(p->err);
+	buf_addf(p->err, "%s:%zu: %s%s%s%s", p->name, p->lineno, what,
+	         subject ? " '" : "", subject ? subject : "", subject ? "'" : "");
+	return CLEAN_EMODEL;
+}
+
+static int number(struct parse *p, int k, double lo, double hi, double *v)
+{
+	if (k >= p->nf)
+		return fail(p, "missing number", NULL);
+	char *end;
+	errno = 0;
+	*v = strtod(p->fields[k], &end);
+	if (errno || end == p->fields[k] || *end || !isfinite(*v) || *v < lo || *v > hi)
+		return fail(p, "bad number", p->fields[k]);
+	return CLEAN_OK;
+}
+
+static int header(struct parse *p, const char *line)
+{
+	if (p->nf < 2 || strcmp(p->fields[0], "clean-model"))
+		return fail(p, "not a model file (no 'clean-model VERSION' header)", NULL);
+	if (strcmp(p->fields[1], "1"))
+		return fail(p, "unsupported model version", p->fields[1]);
+	/* The feature list may be long: read it from the whole line. */
+	const char *s = line + strlen("clean-model 1");
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		size_t k = strcspn(s, " ");
+		if (!k)
+			break;
+		char name[64];
+		if (k >= sizeof(name))
+			return fail(p, "feature name too long", NULL);
+		memcpy(name, s, k);
+		name[k] = '\0';
+		int id = feat_id(name);
+		if (id < 0 || id >= FEAT_NDENSE)
+			return fail(p, "unknown feature", name);
+		p->listed[id] = 1;
+		s += k;
+	}
+	p->header = 1;
+	return CLEAN_OK;
+}
+
+static int directive(struct parse *p, struct model *m)
+{
+	const char *d = p->fields[0];
+	double v, v2;
+	int rc;
+	if (!strcmp(d, "intercept"))
+		return number(p, 1, -1e9, 1e9, &m->intercept);
+	if (!strcmp(d, "offset"))
+		return number(p, 1, -1e9, 1e9, &m->offset);
+	if (!strcmp(d, "guard"))
+		return number(p, 1, 0, 1, &m->guard);
+	if (!strcmp(d, "prior")) {
+		if ((rc = number(p, 1, 1e-9, 1 - 1e-9, &m->prior)))
+			return rc;
+		return CLEAN_OK;
+	}
+	if (!strcmp(d, "stay")) {
+		if ((rc = number(p, 1, 1e-9, 1 - 1e-9, &v)) || (rc = number(p, 2, 1e-9, 1 - 1e-9, &v2)))
+			return rc;
+		m->stay[0] = v, m->stay[1] = v2;
+		return CLEAN_OK;
+	}
+	if (!strcmp(d, "weight")) {
+		int id = p->nf > 1 ? feat_id(p->fields[1]) : -1;
+		if (id < 0 || id >= FEAT_NDENSE || !p->listed[id])
+			return fail(p, "feature not in the header", p->nf > 1 ? p->fields[1] : "");
+		return number(p, 2, -1e9, 1e9, &m->w[id]);
+	}
+	if (!strcmp(d, "hash")) {
+		if (m->hw)
+			return fail(p, "hash table size given twice", NULL);
+		if ((rc = number(p, 1, 1, MODEL_MAX_HASH_BITS, &v)))
+			return rc;
+		if (v != floor(v))
+			return fail(p, "bad number", p->fields[1]);
+		m->hash_bits = (unsigned)v;
+		m->hw = calloc((size_t)1 << m->hash_bits, sizeof(*m->hw));
+		return m->hw ? CLEAN_OK : CLEAN_ENOMEM;
+	}
+	if (!strcmp(d, "h")) {
+		if (!m->hw)
+			return fail(p, "'h' before 'hash'", NULL);
+		if ((rc = number(p, 1, 0, (double)(((size_t)1 << m->hash_bits) - 1), &v)) ||
+		    (rc = number(p, 2, -1e9, 1e9, &v2)))
+			return rc;
+		if (v != floor(v))
+			return fail(p, "bad number", p->fields[1]);
+		m->hw[(size_t)v] = (float)v2;
+		return CLEAN_OK;
+	}
+	return fail(p, "unknown directive", d);
+}
+
+static int parse_line(struct parse *p, struct model *m, char *line)
+{
+	char *copy = strdup(line);
+	if (!copy)
+		return CLEAN_ENOMEM;
+	p->nf = 0;
+	for (char *s = copy, *t; *s && p->nf < 8; s = t) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		t = s + strcspn(s, " \t");
+		if (*t)
+			*t++ = '\0';
+		p->fields[p->nf++] = s;
+	}
+	int rc = CLEAN_OK;
+	if (!p->nf)
+		rc = CLEAN_OK;
+	else if (!p->header)
+		rc = header(p, line);
+	else
+		rc = directive(p, m);
+	free(copy);
+	return rc;
+}
+
+int model_parse(struct model **out, const char *name, const char *text,
+                size_t len, struct buf *err)
+{
+	*out = NULL;
+	struct model *m;
+	int rc = model_new(&m, 0);
+	if (rc)
+		return rc;
+	struct parse p = { .name = name, .err = err };
+	m->prior = m->stay[0] = m->stay[1] = -1;
+	char line[4096];
+	for (const char *s = text, *end = text + len; !rc && s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		p.lineno++;
+		if (n >= sizeof(line))
+			rc = fail(&p, "line too long", NULL);
+		else if (n && *s != '#') {
+			memcpy(line, s, n);
+			line[n] = '\0';
+			if (memchr(line, '\0', n) || (n && line[n - 1] == '\r'))
+				rc = fail(&p, "stray NUL or CR", NULL);
+			else
+				rc = parse_line(&p, m, line);
+		}
+		s += n + 1;
+	}
+	p.lineno++;
+	if (!rc && !p.header)
+		rc = fail(&p, "not a model file (no 'clean-model VERSION' header)", NULL);
+	if (!rc && (m->prior < 0 || m->stay[0] < 0))
+		rc = fail(&p, "'prior' and 'stay' are required", NULL);
+	if (rc) {
+		model_free(m);
+		return rc;
+	}
+	*out = m;
+	return CLEAN_OK;
+}
+
+int model_default(struct model **out, struct buf *err)
+{
+	const struct pat_embedded *e = embedded("default.model");
+	if (!e) {
+		*out = NULL;
+		return CLEAN_OK;
+	}
+	return model_parse(out, e->name, e->text, e->len, err);
+}
+
+int model_write(const struct model *m, struct buf *out)
+{
+	int rc = buf_addf(out, "clean-model %d", MODEL_VERSION);
+	for (int i = 0; !rc && i < FEAT_NDENSE; i++)
+		rc = buf_addf(out, " %s", feat_name(i));
+	rc = rc ? rc : buf_addf(out, "\nprior %.9g\nstay %.9g %.9g\noffset %.9g\nguard %.9g\nintercept %.9g\n",
+	                        m->prior, m->stay[0], m->stay[1], m->offset, m->guard, m->intercept);
+	for (int i = 0; !rc && i < FEAT_NDENSE; i++)
+		if (m->w[i] != 0)
+			rc = buf_addf(out, "weight %s %.9g\n", feat_name(i), m->w[i]);
+	if (!rc && m->hash_bits)
+		rc = buf_addf(out, "hash %u\n", m->hash_bits);
+	for (size_t i = 0; !rc && m->hw && i < (size_t)1 << m->hash_bits; i++)
+		if (m->hw[i] != 0)
+			rc = buf_addf(out, "h %zu %.6g\n", i, (double)m->hw[i]);
+	return rc;
+}
+
+/* ---- scoring ---- */
+
+static float hash_weight(const struct model *m, uint32_t h)
+{
+	return h && m->hw ? m->hw[feat_bucket(h, m->hash_bits)] : 0.0f;
+}
+
+double model_score(const struct model *m, const struct feat_vec *v)
+{
+	double s = m->intercept + m->offset;
+	for (int i = 0; i < FEAT_NDENSE; i++)
+		s += m->w[i] * v->x[i];
+	for (int k = 0; k < FEAT_NHASH; k++)
+		s += hash_weight(m, v->h[k]);
+	return s;
+}
+
+/* log(sigmoid(s)), stable for large |s|. */
+static double log_sigmoid(double s)
+{
+	return s >= 0 ? -log1p(exp(-s)) : s - log1p(exp(s));
+}
+
+int model_viterbi(const struct model *m, const double *s, const unsigned char *force,
+                  size_t n, unsigned char *state)
+{
+	if (!n)
+		return CLEAN_OK;
+	unsigned char *back = malloc(2 * n);
+	if (!back)
+		return CLEAN_ENOMEM;
+	double lp[2] = { log(1 - m->prior), log(m->prior) };
+	double t[2][2] = {
+		{ log(m->stay[0]), log(1 - m->stay[0]) },
+		{ log(1 - m->stay[1]), log(m->stay[1]) },
+	};
+	double v[2];
+	for (size_t i = 0; i < n; i++) {
+		double e[2] = { log_sigmoid(-s[i]) - lp[0], log_sigmoid(s[i]) - lp[1] };
+		if (force && force[i])
+			e[0] = -INFINITY;
+		double nv[2];
+		for (int b = 0; b < 2; b++) {
+			if (i == 0) {
+				nv[b] = lp[b] + e[b];
+				back[b] = (unsigned char)b;
+				continue;
+			}
+			double from0 = v[0] + t[0][b], from1 = v[1] + t[1][b];
+			back[2 * i + b] = from1 > from0;
+			nv[b] = (from1 > from0 ? from1 : from0) + e[b];
+		}
+		v[0] = nv[0], v[1] = nv[1];
+	}
+	unsigned char st = v[1] >= v[0];
+	for (size_t i = n; i-- > 0;) {
+		state[i] = st;
+		st = back[2 * i + st];
+	}
+	free(back);
+	return CLEAN_OK;
+}
+
+/* ---- applying to a document ---- */
+
+/* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
+#define MODEL_RESCUE_WORDS 0.4394f
+
+int model_states(const struct model *m, double *s, const unsigned char *force,
+                 const struct feat_vec *fv, size_t n, unsigned char *state)
+{
+	int rc = model_viterbi(m, s, force, n, state);
+	size_t kept = 0, best = n;
+	for (size_t i = 0; i < n; i++) {
+		kept += state[i];
+		if (fv[i].x[FEAT_WORDS] >= MODEL_RESCUE_WORDS && fv[i].x[FEAT_DROPPED] == 0 &&
+		    (best == n || s[i] > s[best]))
+			best = i;
+	}
+	if (rc || kept || best == n)
+		return rc;
+	/* Nothing kept from a document with prose in it: the article is
+	 * there, only less sure than usual; take the region around its most
+	 * likely line. */
+	double shift = 1 - s[best];
+	for (size_t i = 0; i < n; i++)
+		s[i] += shift;
+	rc = model_viterbi(m, s, force, n, state);
+	for (size_t i = 0; i < n; i++)
+		s[i] -= shift;
+	return rc;
+}
+
+static void top_features(const struct model *m, const struct feat_vec *v, int sign,
+                         struct model_why *w)
+{
+	for (int k = 0; k < 3; k++)
+		w->id[k] = -1, w->c[k] = 0;
+	for (int i = 0; i < FEAT_NDENSE + FEAT_NHASH; i++) {
+		float c = i < FEAT_NDENSE ? (float)(m->w[i] * v->x[i]) : hash_weight(m, v->h[i - FEAT_NDENSE]);
+		if (c * (float)sign <= 0)
+			continue;
+		int k = 3;
+		while (k > 0 && (w->id[k - 1] < 0 || fabsf(w->c[k - 1]) < fabsf(c)))
+			k--;
+		if (k == 3)
+			continue;
+		memmove(&w->id[k + 1], &w->id[k], (size_t)(2 - k) * sizeof(w->id[0]));
+		memmove(&w->c[k + 1], &w->c[k], (size_t)(2 - k) * sizeof(w->c[0]));
+		w->id[k] = (int16_t)i;
+		w->c[k] = c;
+	}
+}
+
+static void decide(struct clean_doc *d, const struct model *m, const struct feat_vec *fv,
+                   const unsigned char *state, int active)
+{
+	for (size_t i = 0; i < d->nsegs; i++) {
+		struct seg *g = &d->segs[i];
+		top_features(m, &fv[i], state[i] ? 1 : -1, &d->why[i]);
+		if (!active)
+			continue;
+		if (state[i] && g->decision == CLEAN_DROP && g->why == WHY_CONTEXT) {
+			/* The context steps' guess is the model's to overrule. */
+			g->decision = g->off != g->orig_off || g->len != g->orig_len ? CLEAN_STRIP : CLEAN_KEEP;
+			g->why = WHY_MODEL;
+			g->rule = -1;
+			g->category = -1;
+			continue;
+		}
+		if (state[i] || g->decision == CLEAN_DROP || ((g->hits >> PAT_KEEP) & 1))
+			continue;
+		g->decision = CLEAN_DROP;
+		g->why = WHY_MODEL;
+		g->rule = -1;
+		g->category = CAT_MODEL;
+	}
+}
+
+int model_apply(struct clean_doc *d, const struct model *m)
+{
+	size_t n = d->nsegs;
+	if (!n)
+		return CLEAN_OK;
+	struct feat_vec *fv = malloc(n * sizeof(*fv));
+	double *s = malloc(n * sizeof(*s));
+	unsigned char *force = malloc(2 * n);
+	d->why = malloc(n * sizeof(*d->why));
+	const char *lang;
+	int rc = fv && s && force && d->why ? feat_doc(d, m->stop, fv, &lang) : CLEAN_ENOMEM;
+	unsigned char *state = force + n;
+	for (size_t i = 0; !rc && i < n; i++) {
+		s[i] = model_score(m, &fv[i]);
+		d->segs[i].score = (float)s[i];
+		force[i] = (d->segs[i].hits >> PAT_KEEP) & 1;
+	}
+	if (!rc)
+		rc = model_states(m, s, force, fv, n, state);
+	if (!rc)
+		decide(d, m, fv, state, !(m->guard > 0 && fv[0].x[FEAT_D_PROSE] >= m->guard));
+	free(fv);
+	free(s);
+	free(force);
+	return rc;
+}
+
+void model_explain(const struct clean_doc *d, size_t i, struct buf *out)
+{
+	if (!d->why || i >= d->nsegs)
+		return;
+	const struct model_why *w = &d->why[i];
+	for (int k = 0; k < 3 && w->id[k] >= 0; k++)
+		buf_addf(out, "%s%s%+.2f", k ? " " : "", feat_name(w->id[k]), (double)w->c[k]);
+}

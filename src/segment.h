@@ -1,0 +1,27 @@
+/*
+ * segment.h: decoded text to segments.
+ *
+ * segment_text(doc, text, len, flags) splits valid UTF-8 text into lines
+ * (ends: LF, CRLF, CR), normalises each with norm_line and appends the
+ * non-blank ones to doc as SEG_TEXT segments. Blank lines (empty once
+ * normalised) are not segments: they set blank_before on the next one.
+ *
+ * Unless CLEAN_F_NO_REWRAP, hard-wrapped paragraphs (lynx or w3m -dump at a
+ * fixed width) are re-joined into one segment: the text counts as wrapped
+ * when at least a fifth of its lines (and 8 or more) end within 12 columns
+ * of the widest line and that is at most 132 columns; then a line joins the
+ * next when the next line's first word would not have fitted on it and the
+ * next line is no list item. Lines of CJK script join with no space.
+ * A line longer than max_line bytes fails with CLEAN_ETOOBIG.
+ */
+#ifndef CLEAN_SEGMENT_H
+#define CLEAN_SEGMENT_H
+
+#include <stddef.h>
+
+struct clean_doc;
+
+int segment_text(struct clean_doc *doc, const char *text, size_t len,
+                 unsigned flags, size_t max_line);
+
+#endif

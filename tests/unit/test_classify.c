@@ -1,0 +1,208 @@
+/* Unit tests for classify.h: each precedence step of the contract, seen
+ * through the public API (clean_text and the per-line view). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean.h"
+#include "classify.h"
+
+static struct clean_ctx *ctx;
+
+/* A test's own rules, so these tests do not move with the default set. */
+static const char rules[] =
+	"# test rules\n"
+	"share drop ^share: .*$\n"
+	"caption strip \\s*photo: [a-z ]+$\n"
+	"nav edge ^(home|menu)$\n"
+	"related tail ^you may also like$\n"
+	"qa keep ^q: \n"
+	"qa drop ^q: never$\n";
+
+#define P1 "The city council approved the new budget on Tuesday after a long debate."
+#define P2 "Critics said the plan would raise property taxes for many families in town."
+#define P3 "The mayor defended the decision and said it would pay off within a decade."
+
+static void setup(void)
+{
+	struct clean_opts o = { .flags = CLEAN_F_NO_DEFAULTS | CLEAN_F_NO_MODEL };
+	ck_assert_int_eq(clean_ctx_new(&ctx, &o), CLEAN_OK);
+	ck_assert_int_eq(clean_ctx_add_patterns_mem(ctx, "t.rules", rules, strlen(rules)), CLEAN_OK);
+}
+
+static void teardown(void)
+{
+	clean_ctx_free(ctx);
+}
+
+static struct clean_doc *run(const char *text)
+{
+	struct clean_doc *d;
+	ck_assert_int_eq(clean_text(ctx, text, strlen(text), &d), CLEAN_OK);
+	return d;
+}
+
+static struct clean_line line(const struct clean_doc *d, size_t i)
+{
+	struct clean_line l;
+	ck_assert_uint_lt(i, clean_doc_nlines(d));
+	clean_doc_line(d, i, &l);
+	return l;
+}
+
+static const char *out(const struct clean_doc *d)
+{
+	return clean_doc_text(d, NULL);
+}
+
+START_TEST(drop_rule)
+{
+	struct clean_doc *d = run(P1 "\nShare: X, Facebook\n" P2 "\n");
+	ck_assert_str_eq(out(d), P1 "\n" P2 "\n");
+	struct clean_line l = line(d, 1);
+	ck_assert_int_eq(l.decision, CLEAN_DROP);
+	ck_assert_str_eq(l.category, "share");
+	ck_assert_str_eq(l.rule, "t.rules:2");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(strip_rule)
+{
+	struct clean_doc *d = run(P1 "\nThe hall was full. Photo: jane doe\n" P2 "\n");
+	ck_assert_str_eq(out(d), P1 "\nThe hall was full.\n" P2 "\n");
+	ck_assert_int_eq(line(d, 1).decision, CLEAN_STRIP);
+	/* The explain view shows the line as it was. */
+	ck_assert_str_eq(line(d, 1).text, "The hall was full. Photo: jane doe");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(strip_to_nothing_drops)
+{
+	struct clean_doc *d = run(P1 "\nPhoto: jane doe\n" P2 "\n");
+	ck_assert_str_eq(out(d), P1 "\n" P2 "\n");
+	ck_assert_int_eq(line(d, 1).decision, CLEAN_DROP);
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(keep_overrides_drop)
+{
+	struct clean_doc *d = run(P1 "\nQ: never\n" P2 "\n");
+	ck_assert_str_eq(out(d), P1 "\nQ: never\n" P2 "\n");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(edge_only_at_edges)
+{
+	struct clean_doc *d = run("Home\nMenu\n" P1 "\nHome\n" P2 "\nMenu\n");
+	ck_assert_str_eq(out(d), P1 "\nHome\n" P2 "\n");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(context_run_at_edge)
+{
+	/* "Sections" has no rule but sits between the edge and a rule hit. */
+	struct clean_doc *d = run("Home\nSections\nMenu\nTitle of it\n\n" P1 "\n");
+	ck_assert_str_eq(out(d), "Title of it\n\n" P1 "\n");
+	ck_assert_str_eq(line(d, 1).category, "context");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(tail_drops_link_list)
+{
+	struct clean_doc *d = run(P1 "\n" P2 "\n" P3 "\nYou may also like\nBudget vote delayed\nNew library opens\n");
+	ck_assert_str_eq(out(d), P1 "\n" P2 "\n" P3 "\n");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(tail_early_is_not_a_tail)
+{
+	struct clean_doc *d = run(P1 "\nYou may also like\nBudget vote delayed\n" P2 "\n" P3 "\n");
+	/* The tail line itself is kept in the middle, and so is what follows. */
+	ck_assert_str_eq(out(d), P1 "\nYou may also like\nBudget vote delayed\n" P2 "\n" P3 "\n");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(title_repeat)
+{
+	struct clean_doc *d = run("Budget passes\n\nBudget passes.\n\n" P1 "\n");
+	ck_assert_str_eq(out(d), "Budget passes\n\n" P1 "\n");
+	ck_assert_str_eq(line(d, 1).category, "title");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(sandwich_between_drops)
+{
+	struct clean_doc *d = run(P1 "\n\nShare: this\nFacebook\nTwitter\nShare: email\n\n" P2 "\n");
+	ck_assert_str_eq(out(d), P1 "\n\n" P2 "\n");
+	ck_assert_str_eq(line(d, 2).category, "share");
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(kept_category)
+{
+	ck_assert_int_eq(clean_ctx_set_category(ctx, "share", 1), CLEAN_OK);
+	struct clean_doc *d = run(P1 "\nShare: X, Facebook\n");
+	ck_assert_str_eq(out(d), P1 "\nShare: X, Facebook\n");
+	clean_doc_free(d);
+	ck_assert_int_eq(clean_ctx_set_category(ctx, "nosuch", 1), CLEAN_EINVAL);
+}
+END_TEST
+
+START_TEST(removed_counts)
+{
+	struct clean_doc *d = run(P1 "\nShare: a\n\n" P2 "\n\nShare: b\n");
+	size_t total = 0;
+	for (size_t k = 0; k < clean_ctx_ncategories(ctx); k++)
+		if (!strcmp(clean_ctx_category(ctx, k), "share"))
+			total = clean_doc_removed(d, k);
+	ck_assert_uint_eq(total, 2);
+	clean_doc_free(d);
+}
+END_TEST
+
+START_TEST(words_and_prose)
+{
+	static const char *const w3 = "one, two — three", *const w0 = "— | —", *const w2 = "café naïve";
+	ck_assert_uint_eq(classify_words(w3, strlen(w3)), 3);
+	ck_assert_uint_eq(classify_words(w0, strlen(w0)), 0);
+	ck_assert_uint_eq(classify_words(w2, strlen(w2)), 2);
+	ck_assert(classify_is_prose(P1, strlen(P1)));
+	ck_assert(!classify_is_prose("Related articles", 16));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("classify");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, drop_rule);
+	tcase_add_test(tc, strip_rule);
+	tcase_add_test(tc, strip_to_nothing_drops);
+	tcase_add_test(tc, keep_overrides_drop);
+	tcase_add_test(tc, edge_only_at_edges);
+	tcase_add_test(tc, context_run_at_edge);
+	tcase_add_test(tc, tail_drops_link_list);
+	tcase_add_test(tc, tail_early_is_not_a_tail);
+	tcase_add_test(tc, title_repeat);
+	tcase_add_test(tc, sandwich_between_drops);
+	tcase_add_test(tc, kept_category);
+	tcase_add_test(tc, removed_counts);
+	tcase_add_test(tc, words_and_prose);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,159 @@
+/* Unit tests for segment.h: line splitting, blank lines, re-wrapping. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean.h"
+#include "doc.h"
+#include "segment.h"
+
+static struct clean_ctx *ctx;
+static struct clean_doc *doc;
+
+static void setup(void)
+{
+	struct clean_opts o = { .flags = CLEAN_F_NO_DEFAULTS };
+	ck_assert_int_eq(clean_ctx_new(&ctx, &o), CLEAN_OK);
+	ck_assert_int_eq(doc_new(&doc, ctx), CLEAN_OK);
+}
+
+static void teardown(void)
+{
+	clean_doc_free(doc);
+	clean_ctx_free(ctx);
+}
+
+static int seg(const char *text, unsigned flags)
+{
+	return segment_text(doc, text, strlen(text), flags, 1 << 20);
+}
+
+static const char *text_of(size_t i)
+{
+	return seg_text(doc, &doc->segs[i]);
+}
+
+START_TEST(line_ends)
+{
+	ck_assert_int_eq(seg("a one\r\nb two\rc three\nd four", 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 4);
+	ck_assert_str_eq(text_of(0), "a one");
+	ck_assert_str_eq(text_of(1), "b two");
+	ck_assert_str_eq(text_of(2), "c three");
+	ck_assert_str_eq(text_of(3), "d four");
+	ck_assert_uint_eq(doc->segs[3].lineno, 4);
+}
+END_TEST
+
+START_TEST(blank_lines_mark_paragraphs)
+{
+	ck_assert_int_eq(seg("first\n\n  \n\u200b\nsecond\nthird\n", 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 3);
+	ck_assert_int_eq(doc->segs[0].blank_before, 0);
+	ck_assert_int_eq(doc->segs[1].blank_before, 1);
+	ck_assert_int_eq(doc->segs[2].blank_before, 0);
+	ck_assert_uint_eq(doc->segs[1].lineno, 5);
+}
+END_TEST
+
+START_TEST(lines_are_normalised)
+{
+	ck_assert_int_eq(seg("  Fish &amp;\tchips  \n", 0), CLEAN_OK);
+	ck_assert_str_eq(text_of(0), "Fish & chips");
+}
+END_TEST
+
+START_TEST(line_limit)
+{
+	ck_assert_int_eq(segment_text(doc, "short\nmuch longer line\n", 22, 0, 8), CLEAN_ETOOBIG);
+}
+END_TEST
+
+/* A paragraph hard-wrapped at 40 columns, repeated to look like a dump. */
+static const char wrapped[] =
+	"The council approved the budget after a\n"
+	"debate that lasted most of the night,\n"
+	"with members arguing over school funding\n"
+	"and road repairs.\n"
+	"\n";
+
+START_TEST(rewrap_joins_wrapped_paragraphs)
+{
+	char text[4096] = "";
+	for (int i = 0; i < 4; i++)
+		strcat(text, wrapped);
+	ck_assert_int_eq(seg(text, 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 4);
+	ck_assert_str_eq(text_of(0), "The council approved the budget after a debate that "
+	                 "lasted most of the night, with members arguing over school "
+	                 "funding and road repairs.");
+	ck_assert_uint_eq(doc->segs[0].nlines, 4);
+}
+END_TEST
+
+START_TEST(no_rewrap_flag)
+{
+	char text[4096] = "";
+	for (int i = 0; i < 4; i++)
+		strcat(text, wrapped);
+	ck_assert_int_eq(seg(text, CLEAN_F_NO_REWRAP), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 16);
+}
+END_TEST
+
+START_TEST(rewrap_keeps_list_items_and_short_lines)
+{
+	char text[4096] = "";
+	for (int i = 0; i < 4; i++)
+		strcat(text, wrapped);
+	strcat(text, "Short line.\nAnother short one.\n* an item\n* another item\n");
+	ck_assert_int_eq(seg(text, 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 8);
+	ck_assert_str_eq(text_of(4), "Short line.");
+	ck_assert_str_eq(text_of(6), "* an item");
+}
+END_TEST
+
+START_TEST(unwrapped_text_untouched)
+{
+	ck_assert_int_eq(seg("one line\ntwo line\nthree line\n", 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 3);
+}
+END_TEST
+
+START_TEST(rewrap_cjk_without_space)
+{
+	/* 20 double-width characters a line: 40 columns, broken mid-text. */
+	const char *line = "日本の首都である東京は世界でも有数の大都市で";
+	char text[8192] = "";
+	for (int i = 0; i < 10; i++) {
+		strcat(text, line);
+		strcat(text, "\n");
+	}
+	ck_assert_int_eq(seg(text, 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 1);
+	ck_assert_ptr_null(strchr(text_of(0), ' '));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("segment");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, line_ends);
+	tcase_add_test(tc, blank_lines_mark_paragraphs);
+	tcase_add_test(tc, lines_are_normalised);
+	tcase_add_test(tc, line_limit);
+	tcase_add_test(tc, rewrap_joins_wrapped_paragraphs);
+	tcase_add_test(tc, no_rewrap_flag);
+	tcase_add_test(tc, rewrap_keeps_list_items_and_short_lines);
+	tcase_add_test(tc, unwrapped_text_untouched);
+	tcase_add_test(tc, rewrap_cjk_without_space);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
