@@ -45,7 +45,8 @@ enum {
 
 int norm_line(const char *s, size_t n, unsigned flags, struct buf *out);
 
-/* Is the code point a CJK ideograph or kana (Chinese, Japanese: written
+/* Is the code point a CJK ideograph, kana or CJK punctuation or fullwidth
+ * form (Chinese, Japanese: written
  * without spaces, so wrapped lines of them join without one)? Hangul is
  * not: Korean puts spaces between words. */
 int norm_is_cjk(unsigned cp);

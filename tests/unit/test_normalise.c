@@ -263,7 +263,8 @@ START_TEST(cjk)
 	ck_assert(!norm_is_cjk(0xD55C));     /* 한: Korean uses spaces */
 	ck_assert(!norm_is_cjk('a'));
 	ck_assert(!norm_is_cjk(0xE9));
-	ck_assert(!norm_is_cjk(0x3002));     /* 。 punctuation */
+	ck_assert(norm_is_cjk(0x3002));      /* 。: a wrapped line may end in it */
+	ck_assert(norm_is_cjk(0xFF01));      /* fullwidth ！ */
 }
 END_TEST
 
