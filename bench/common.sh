@@ -10,6 +10,9 @@ SH=$BENCH/scrapinghub
 [ -d "$BENCH" ] || { echo "bench: no benchmark data in $BENCH" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/clean-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# Time and score a private copy: a rebuild during the run cannot change it.
+cp "$CLEAN" "$work/clean"
+CLEAN=$work/clean
 # clean_dir IN OUT [ARGS...]: clean every IN/*.txt into OUT/ with ARGS.
 clean_dir() {
 	in=$1 out=$2

@@ -19,6 +19,9 @@ struct verdict {
 
 /* Lines at the top where a repeated title is looked for. */
 #define TITLE_WINDOW 8
+/* The longest line a drop, edge or tail rule may remove whole. */
+#define RULE_MAX_WORDS 80
+#define RULE_MAX_BYTES 1500
 /* Strip passes per line: enough for an alt tail and a credit. */
 #define STRIP_PASSES 4
 
@@ -155,6 +158,10 @@ static void judge(struct clean_doc *d, struct seg *g, struct verdict *v, struct 
 	v->words = classify_words(s, g->len);
 	v->prose = (unsigned char)classify_is_prose(s, g->len);
 	v->shortline = v->words <= 6 && !ends_sentence(s, g->len);
+	/* A line this long is more than boilerplate (an extractor may put a
+	 * whole article on one line): a rule cannot drop it whole. */
+	if (v->words > RULE_MAX_WORDS || g->len > RULE_MAX_BYTES)
+		v->drop = v->edge = v->tail = -1;
 }
 
 static void drop(struct clean_doc *d, struct seg *g, int rule, int why, int category)

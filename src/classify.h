@@ -6,7 +6,9 @@
  *   1. strip rules cut their spans out of the line (repeatedly, so several
  *      residues go); a line with no letter or digit left is dropped;
  *   2. a keep rule protects the line from everything below;
- *   3. a drop rule drops the line;
+ *   3. a drop rule drops the line, unless it is long (over 80 words or
+ *      1500 bytes: more than boilerplate, e.g. a whole article on one
+ *      line), which no drop, edge or tail rule removes whole;
  *   4. a tail rule in the second half of the document drops its line and
  *      the short, unpunctuated lines after it (link lists), up to the first
  *      line that reads as prose;
