@@ -1,4 +1,5 @@
 /* classify.c: rules and context decide each segment (contract in classify.h). */
+#define _GNU_SOURCE /* memmem */
 #include "classify.h"
 
 #include <stdlib.h>
@@ -125,6 +126,21 @@ static int strip_segment(struct clean_doc *d, struct seg *g, struct buf *tmp)
 	return last;
 }
 
+/* Did the cut residue repeat the text that is left? Then the line was a
+ * caption whose alt text echoes it ("A dry river. Photo: X alt=A dry
+ * river. Photo: X>"), and goes whole. */
+static int repeated_in_cut(const struct clean_doc *d, const struct seg *g)
+{
+	const char *orig = d->text.ptr + g->orig_off, *kept = seg_text(d, g);
+	if (g->len < 12)
+		return 0;
+	const char *first = memmem(orig, g->orig_len, kept, g->len);
+	if (!first)
+		return 0;
+	size_t after = (size_t)(first - orig) + g->len;
+	return memmem(first + g->len, g->orig_len - after, kept, g->len) != NULL;
+}
+
 static void judge(struct clean_doc *d, struct seg *g, struct verdict *v, struct buf *tmp)
 {
 	const struct pat_set *ps = d->ctx->pat;
@@ -138,7 +154,7 @@ static void judge(struct clean_doc *d, struct seg *g, struct verdict *v, struct 
 		g->why = WHY_RULE;
 		g->rule = stripped;
 		g->category = (int16_t)pat_rule_category(ps, stripped);
-		if (!has_alnum(s, g->len)) {
+		if (!has_alnum(s, g->len) || repeated_in_cut(d, g)) {
 			g->decision = CLEAN_DROP;
 			return;
 		}

@@ -4,7 +4,9 @@
  * classify_doc(doc) sets decision, category, rule and why of every segment,
  * in this order of precedence:
  *   1. strip rules cut their spans out of the line (repeatedly, so several
- *      residues go); a line with no letter or digit left is dropped;
+ *      residues go); a line with no letter or digit left is dropped, and so
+ *      is one whose cut residue repeats the text left (a caption echoed by
+ *      its alt text);
  *   2. a keep rule protects the line from everything below;
  *   3. a drop rule drops the line, unless it is long (over 80 words or
  *      1500 bytes: more than boilerplate, e.g. a whole article on one
