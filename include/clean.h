@@ -265,6 +265,113 @@ int clean_bulk_run(struct clean_ctx *ctx, const struct clean_bulk_opts *opts,
                    const char *const *inputs, size_t ninputs, FILE *out,
                    struct clean_bulk_stats *stats);
 
+/*
+ * Fetching: URLs to cleaned documents over HTTP(S) with libcurl.
+ *
+ * clean_fetch_run fetches every URL of urls (in order of first sight;
+ * an exact duplicate counts once, in stats->duplicates) and of the lists
+ * named in lists (a file path, "-" for standard input, or an http(s) URL
+ * of a list), cleans each page and writes it out. A list is a plain URL
+ * list, an RSS or Atom feed, a sitemap or a sitemap index, gzipped or not;
+ * the sitemaps named by a sitemap index are fetched and read in turn.
+ *
+ * Transfers: at most parallel at once, per_host at once on one host
+ * (scheme, name and port), and host_delay seconds between the starts of
+ * two transfers on one host (a robots.txt Crawl-delay raises it, up to
+ * 30 s). Only http and https are used, redirects included; at most
+ * max_redirects redirects are followed, each one scheduled as a new
+ * transfer (so its host's limits and robots.txt apply), and a redirect
+ * back to a URL already visited fails at once ("redirect loop"). Bodies
+ * are asked for compressed (every encoding libcurl knows) and a body
+ * that grows past max_body bytes, decoded, is abandoned.
+ *
+ * Retries: a transfer that times out, cannot connect, breaks off, or gets
+ * HTTP 429 or 5xx is tried again, up to attempts tries in all, after
+ * backoff seconds, doubled each time (plus up to 25% jitter), or after
+ * the server's Retry-After when it asks for longer. A Retry-After over
+ * max_retry_after fails the URL at once.
+ *
+ * robots.txt (unless no_robots) is fetched once per host before its first
+ * page and judged by robots.h for the product token of user_agent (up to
+ * its first '/'): a 4xx answer allows everything; a 5xx or a network
+ * failure, after the retries, allows nothing (RFC 9309).
+ *
+ * Pages: a 2xx answer is cleaned with clean_html when its Content-Type
+ * says HTML (or is missing and the body looks like HTML), else with
+ * clean_text, or as html says. A charset in the Content-Type is used
+ * when the body is not valid UTF-8 (a BOM or valid UTF-8 win over it, as
+ * in clean_html). Bodies whose type is neither text nor XML fail.
+ *
+ * Output: without outdir, one JSON object a line to out: "url" (as
+ * given), "final_url" (after redirects), "title", "author", "date",
+ * "sitename", "language" (null when unknown), "text". With outdir, each
+ * page's text goes to outdir/NAME.txt, NAME being clean_fetch_name(url)
+ * of the URL as given, written to a temporary file and renamed into place,
+ * and a line "NAME.txt<TAB>URL" is added to outdir/index.tsv; a URL whose
+ * file exists is skipped (counted in skipped) unless force, so a rerun
+ * resumes. Outputs are written as pages complete, not in input order.
+ *
+ * Every URL is written, skipped, or reported through on_error (subject:
+ * the URL as given, or the list's name; msg: the reason) and counted in
+ * failed. clean_fetch_run returns CLEAN_OK when it got through all URLs
+ * (see stats), CLEAN_EINVAL for unusable options (said through
+ * on_error), CLEAN_EIO when writing out or outdir failed (said through
+ * on_error), CLEAN_ENOMEM. It calls curl_global_init and
+ * curl_global_cleanup, so no other thread may use libcurl meanwhile.
+ * Memory: about parallel * max_body for bodies, plus the URLs.
+ */
+struct clean_fetch_progress {
+	unsigned long long total;      /* URLs known so far */
+	unsigned long long done;       /* written or skipped */
+	unsigned long long failed;
+	unsigned long long active;     /* transfers running */
+	unsigned long long bytes;      /* body bytes received (decoded) */
+	double seconds;                /* since the start */
+};
+
+struct clean_fetch_opts {
+	unsigned parallel;          /* transfers at once; 0: 16 */
+	unsigned per_host;          /* at once on one host; 0: 4 */
+	double host_delay;          /* seconds between starts on a host */
+	double connect_timeout;     /* seconds; 0: 10 */
+	double timeout;             /* seconds for one whole transfer; 0: 60 */
+	unsigned attempts;          /* tries per URL; 0: 4 */
+	double backoff;             /* seconds before the first retry; 0: 1 */
+	double max_retry_after;     /* longest Retry-After waited; 0: 300 */
+	size_t max_body;            /* bytes; 0: 64 MiB */
+	unsigned max_redirects;     /* 0: 10 */
+	const char *user_agent;     /* NULL: "clean/VERSION" */
+	int no_robots;              /* do not fetch or honour robots.txt */
+	int html;                   /* 1 all HTML, -1 all text, 0 by type */
+	const char *outdir;         /* NULL: JSONL to out */
+	int force;                  /* with outdir: redo files that exist */
+	double progress_every;      /* seconds between on_progress; 0 never */
+	void (*on_error)(void *arg, const char *subject, const char *msg);
+	void (*on_warning)(void *arg, const char *subject, const char *msg);
+	void (*on_progress)(void *arg, const struct clean_fetch_progress *p);
+	void *arg;
+};
+
+struct clean_fetch_stats {
+	unsigned long long urls;        /* distinct URLs */
+	unsigned long long written;     /* cleaned and written */
+	unsigned long long skipped;     /* output existed */
+	unsigned long long failed;      /* URLs and lists that failed */
+	unsigned long long duplicates;  /* repeated URLs left out */
+	unsigned long long retries;     /* transfers tried again */
+	unsigned long long bytes;       /* body bytes received (decoded) */
+};
+
+int clean_fetch_run(struct clean_ctx *ctx, const struct clean_fetch_opts *opts,
+                    const char *const *urls, size_t nurls,
+                    const char *const *lists, size_t nlists, FILE *out,
+                    struct clean_fetch_stats *stats);
+
+/* The output name of a URL without its ".txt": 32 lowercase hex digits
+ * of a 128-bit hash of the URL's bytes (not cryptographic; stable across
+ * versions and machines). name must hold 33 bytes. */
+void clean_fetch_name(const char *url, char name[33]);
+
 #ifdef __cplusplus
 }
 #endif

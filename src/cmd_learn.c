@@ -41,7 +41,7 @@ struct learn_option {
 static const struct learn_option learn_options[] = {
 	{ { "supervised", no_argument, NULL, 's' }, NULL, "learn the line model from RAW_DIR GOLD_DIR pairs" },
 	{ { "output", required_argument, NULL, 'o' }, "FILE", "write the model to FILE ('-': standard output)" },
-	{ { "hash-bits", required_argument, NULL, OPT_HASH_BITS }, "N", "hashed word features in 2^N buckets, 0 for none (default 16)" },
+	{ { "hash-bits", required_argument, NULL, OPT_HASH_BITS }, "N", "hashed word features in 2^N buckets, 0 for none (default 14)" },
 	{ { "cost", required_argument, NULL, OPT_COST }, "C", "inverse regularisation strength (default 1)" },
 	{ { "guard", required_argument, NULL, OPT_GUARD }, "SHARE", "leave documents with this share of prose words to the rules (default 0.9)" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "do not print progress" },
@@ -200,7 +200,7 @@ int cmd_learn(int argc, char **argv)
 	for (size_t i = 0; i < NLEARN_OPTIONS; i++)
 		longopts[i] = learn_options[i].opt;
 	memset(&longopts[NLEARN_OPTIONS], 0, sizeof(longopts[0]));
-	struct learn_opts lo = { .hash_bits = 16, .cost = 1, .guard = 0.9 };
+	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9 };
 	const char *output = NULL;
 	int supervised = 0, quiet = 0, ch;
 	opterr = 0;

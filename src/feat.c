@@ -3,6 +3,7 @@
 #include "feat.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -97,27 +98,44 @@ size_t feat_next_word(const char *s, size_t n, size_t pos, size_t *start,
 	return pos;
 }
 
-static int is_upper_start(const char *s, size_t n)
+/* Word hashes: FNV-1a over the lower-cased code points (digits folded to
+ * '0'), finished with a mixer. The line scanner and the stopword parser
+ * must hash alike. */
+#define WH_BASIS 2166136261u
+static inline uint32_t wh_step(uint32_t h, uint32_t c)
 {
-	size_t len;
-	utf8proc_int32_t c = cp_at(s, n, 0, &len);
-	if (c < 0x80)
-		return c >= 'A' && c <= 'Z';
-	int cat = utf8proc_category(c);
-	return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+	return (h ^ c) * 16777619u;
 }
 
-static uint32_t hash32(const char *s, size_t n, uint32_t seed)
+static uint32_t wh_final(uint32_t h)
 {
-	uint32_t h = 2166136261u ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
 	h ^= h >> 15;
 	h *= 0x2c1b3c6du;
 	h ^= h >> 12;
+	h *= 0x297a2d39u;
+	h ^= h >> 15;
 	return h ? h : 1;
+}
+
+static uint32_t fold_cp(utf8proc_int32_t c)
+{
+	if (c < 0x80)
+		return (uint32_t)((c >= 'A' && c <= 'Z') ? c | 0x20 : (c >= '0' && c <= '9') ? '0' : c);
+	return (uint32_t)utf8proc_tolower(c);
+}
+
+/* The hash of the next word at or after pos (slow path, for the stopword
+ * lists); returns the offset after it, or 0 when none is left. */
+static size_t next_word_hash(const char *s, size_t n, size_t pos, uint32_t *h)
+{
+	size_t len, st;
+	if (!(pos = feat_next_word(s, n, pos, &st, NULL)))
+		return 0;
+	uint32_t x = WH_BASIS;
+	for (size_t i = st; i < pos; i += len)
+		x = wh_step(x, fold_cp(cp_at(s, n, i, &len)));
+	*h = wh_final(x);
+	return pos;
 }
 
 /* ---- stopwords ---- */
@@ -149,18 +167,16 @@ static struct stop_entry *stop_slot(const struct feat_stop *s, uint32_t h)
 	return &s->tab[i];
 }
 
-static uint32_t stop_langs(const struct feat_stop *s, const char *w, size_t n)
+static uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
 {
-	if (!s)
-		return 0;
-	const struct stop_entry *e = stop_slot(s, hash32(w, n, 0));
+	const struct stop_entry *e = stop_slot(s, h);
 	return e->hash ? e->langs : 0;
 }
 
-static int stop_add_line(struct feat_stop *s, const char *p, size_t n, size_t *used,
-                         struct buf *low)
+static int stop_add_line(struct feat_stop *s, const char *p, size_t n, size_t *used)
 {
-	size_t pos = 0, st;
+	size_t pos = 0;
+	uint32_t h;
 	while (pos < n && p[pos] != ' ' && p[pos] != '\t')
 		pos++;
 	if (pos == 0 || pos >= sizeof(s->langs[0]) || s->nlangs == STOP_MAX_LANGS)
@@ -168,10 +184,9 @@ static int stop_add_line(struct feat_stop *s, const char *p, size_t n, size_t *u
 	int li = s->nlangs++;
 	memcpy(s->langs[li], p, pos);
 	s->langs[li][pos] = '\0';
-	while ((pos = feat_next_word(p, n, pos, &st, low)) != 0) {
+	while ((pos = next_word_hash(p, n, pos, &h)) != 0) {
 		if (*used * 2 >= s->mask)
 			return -1;
-		uint32_t h = hash32(low->ptr, low->len, 0);
 		struct stop_entry *e = stop_slot(s, h);
 		if (!e->hash)
 			(*used)++;
@@ -190,29 +205,164 @@ int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
 		return CLEAN_ENOMEM;
 	s->mask = 8191;
 	s->tab = calloc(s->mask + 1, sizeof(*s->tab));
-	struct buf low;
-	buf_init(&low, 0);
 	size_t used = 0, lineno = 0;
 	int rc = s->tab ? CLEAN_OK : CLEAN_ENOMEM;
 	for (const char *p = text, *end = text + len; !rc && p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lineno++;
-		if (n && *p != '#' && stop_add_line(s, p, n, &used, &low)) {
+		if (n && *p != '#' && stop_add_line(s, p, n, &used)) {
 			buf_clear(err);
 			buf_addf(err, "%s:%zu: bad stopword line (LANG word...; at most %d languages, 4000 words)",
-			           name, lineno, STOP_MAX_LANGS);
+			         name, lineno, STOP_MAX_LANGS);
 			rc = CLEAN_EMODEL;
 		}
 		p += n + 1;
 	}
-	buf_release(&low);
 	if (rc) {
 		feat_stop_free(s);
 		return rc;
 	}
 	*out = s;
 	return CLEAN_OK;
+}
+
+/* ---- one pass over a segment ---- */
+
+/* What one pass over a segment's bytes finds. */
+struct scan {
+	unsigned words, caps, digits, syms, upper, lower, commas, toks, links;
+	uint32_t first, last, line;  /* word hashes (0: none) */
+	uint64_t text;               /* the words and length, for repeats */
+};
+
+enum { K_SYM = 0, K_SPACE, K_LOWER, K_UPPER, K_DIGIT, K_UNDER, K_WORD };
+
+static unsigned char ascii_kind[128];
+
+static void init_kinds(void)
+{
+	for (int c = 0; c < 128; c++)
+		ascii_kind[c] = c == ' ' ? K_SPACE : c >= 'a' && c <= 'z' ? K_LOWER :
+		                c >= 'A' && c <= 'Z' ? K_UPPER : c >= '0' && c <= '9' ? K_DIGIT :
+		                c == '_' ? K_UNDER : K_SYM;
+}
+
+static int unicode_kind(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_UPPER;
+	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return K_WORD;
+	case UTF8PROC_CATEGORY_ND: return K_DIGIT;
+	case UTF8PROC_CATEGORY_ZS: return K_SPACE;
+	default: return K_SYM;
+	}
+}
+
+static int is_link_token(const char *t, size_t n)
+{
+	if (n == 1)
+		return strchr("|>/<-*+", *t) != NULL;
+	if ((n == 2 && (unsigned char)t[0] == 0xc2) || (n == 3 && (unsigned char)t[0] == 0xe2))
+		return 1;   /* », «, ·, ©; •, ›, →, – alone */
+	if (*t == '@' || *t == '#')
+		return 1;
+	if (n > 4 && (!memcmp(t, "www.", 4) || !memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)))
+		return 1;
+	const char *c = memchr(t, ':', n);
+	return c && (size_t)(t + n - c) > 2 && c[1] == '/' && c[2] == '/';
+}
+
+struct scanner {
+	const struct feat_stop *stop;
+	uint16_t *langs;   /* this line's stopword hits per language */
+	struct scan *r;
+	uint32_t wh;
+	int in_word;
+	unsigned wlen;     /* code points in the current word */
+};
+
+/* No stopword list holds a longer word: longer ones skip the lookup. */
+#define STOP_MAX_CHARS 12
+
+static inline void end_word(struct scanner *sc, struct scan *r)
+{
+	uint32_t h = wh_final(sc->wh);
+	sc->in_word = 0;
+	r->words++;
+	if (!r->first)
+		r->first = h;
+	r->last = h;
+	if (r->words <= 4)
+		r->line = wh_final(r->line * 31u + h);
+	r->text = r->text * 0x9e3779b97f4a7c15ULL + h;
+	uint32_t m = sc->stop && sc->wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
+	for (int l = 0; m; l++, m >>= 1)
+		sc->langs[l] += m & 1;
+}
+
+static void scan_line(struct scanner *sc, const char *s, size_t n)
+{
+	/* Counters live in a local copy so that they stay in registers. */
+	struct scan r;
+	memset(&r, 0, sizeof(r));
+	size_t tok = 0, len;
+	int in_tok = 0;
+	sc->in_word = 0;
+	for (size_t i = 0; i < n; i += len) {
+		unsigned char c = (unsigned char)s[i];
+		utf8proc_int32_t cp = c;
+		int k;
+		len = 1;
+		if (c < 0x80) {
+			k = ascii_kind[c];
+		} else {
+			cp = cp_at(s, n, i, &len);
+			k = unicode_kind(cp);
+		}
+		if (k == K_SPACE) {
+			if (sc->in_word)
+				end_word(sc, &r);
+			if (in_tok) {
+				r.toks++;
+				r.links += (unsigned)is_link_token(s + tok, i - tok);
+			}
+			in_tok = 0;
+			continue;
+		}
+		if (!in_tok)
+			tok = i, in_tok = 1;
+		if (k == K_SYM) {
+			if (sc->in_word)
+				end_word(sc, &r);
+			r.syms++;
+			r.commas += c == ',';
+			continue;
+		}
+		if (!sc->in_word) {
+			sc->in_word = 1;
+			sc->wh = WH_BASIS;
+			sc->wlen = 0;
+			r.caps += k == K_UPPER;
+		}
+		r.digits += k == K_DIGIT;
+		r.upper += k == K_UPPER && c < 0x80;
+		r.lower += k == K_LOWER;
+		sc->wlen++;
+		if (c < 0x80)
+			sc->wh = wh_step(sc->wh, k == K_UPPER ? c | 0x20u : k == K_DIGIT ? '0' : c);
+		else  /* only capitals need the case table */
+			sc->wh = wh_step(sc->wh, k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+	}
+	if (sc->in_word)
+		end_word(sc, &r);
+	if (in_tok) {
+		r.toks++;
+		r.links += (unsigned)is_link_token(s + tok, n - tok);
+	}
+	r.text = r.text * 31 + n;
+	*sc->r = r;
 }
 
 /* ---- one segment's own features ---- */
@@ -231,7 +381,7 @@ static int ends_sentence(const char *s, size_t n)
 	while (n >= 2 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xbb)
 		n -= 2;
 	while (n >= 3 && (unsigned char)s[n - 3] == 0xe2 && (unsigned char)s[n - 2] == 0x80)
-		n -= 3;  /* closing quotes; an ellipsis counts as a stop below */
+		n -= 3;  /* closing quotes */
 	if (!n)
 		return 0;
 	char c = s[n - 1];
@@ -241,124 +391,48 @@ static int ends_sentence(const char *s, size_t n)
 	       (unsigned char)s[n - 1] == 0x82;
 }
 
-static int is_link_token(const char *t, size_t n)
-{
-	if (n == 1 && strchr("|>/<-*+", *t))
-		return 1;
-	if (n >= 2 && (unsigned char)t[0] == 0xc2 && n == 2)
-		return 1;   /* », «, ·, ©... */
-	if (n == 3 && (unsigned char)t[0] == 0xe2)
-		return 1;   /* •, ›, →, – alone */
-	if (*t == '@' || *t == '#')
-		return n > 1;
-	return memmem(t, n, "://", 3) || memmem(t, n, "www.", 4) ||
-	       (n > 4 && (!memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)));
-}
-
 static int is_bullet(const char *s, size_t n)
 {
 	if (!n)
 		return 0;
-	if (strchr("*-+>\xe2\xc2", s[0]) && (s[0] & 0x80 ? n > 3 : n > 1))
-		return s[0] & 0x80 ? (unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7 : s[1] == ' ';
+	if (strchr("*-+>", s[0]))
+		return n > 1 && s[1] == ' ';
+	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)
+		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7);
+	if (s[0] == '[')
+		return 1;
 	size_t i = 0;
 	while (i < n && i < 3 && s[i] >= '0' && s[i] <= '9')
 		i++;
-	if (s[0] == '[')
-		return 1;
 	return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
-struct shape { unsigned digits, syms, letters, upper, lower, commas, toks, links; };
-
-static void byte_shape(const char *s, size_t n, struct shape *sh)
+/* Prose as classify.h means it, with words counted as \w runs. */
+static int prose(unsigned words, int end, size_t n)
 {
-	size_t tok = 0;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char c = i < n ? (unsigned char)s[i] : ' ';
-		if (c == ' ') {
-			if (i > tok) {
-				sh->toks++;
-				sh->links += (unsigned)is_link_token(s + tok, i - tok);
-			}
-			tok = i + 1;
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			sh->digits++;
-		else if (c >= 'A' && c <= 'Z')
-			sh->upper++, sh->letters++;
-		else if (c >= 'a' && c <= 'z')
-			sh->lower++, sh->letters++;
-		else if (c < 0x80)
-			sh->syms++, sh->commas += c == ',';
-		else if (c == 0xc2 || c == 0xe2)
-			sh->syms++;   /* Latin-1 symbols, general punctuation, arrows */
-		else if (c >= 0xc0)
-			sh->letters++;
-	}
+	return words >= 20 || (words >= 8 && end) || (n >= 60 && words <= 3);
 }
 
-struct line_ctx {
-	const struct feat_stop *stop;
-	uint32_t lang_bit;
-	struct buf low, joined;
-};
-
-static void word_features(struct line_ctx *lc, const char *s, size_t n, struct feat_vec *v,
-                          struct base *b)
-{
-	size_t pos = 0, st, last_st = 0, last_end = 0;
-	unsigned words = 0, caps = 0, stops = 0;
-	buf_clear(&lc->joined);
-	while ((pos = feat_next_word(s, n, pos, &st, &lc->low)) != 0) {
-		if (!words)
-			v->h[FEAT_H_FIRST] = hash32(lc->low.ptr, lc->low.len, 1);
-		words++;
-		caps += (unsigned)is_upper_start(s + st, n - st);
-		stops += (stop_langs(lc->stop, lc->low.ptr, lc->low.len) & lc->lang_bit) != 0;
-		if (words <= 4) {
-			if (words > 1)
-				buf_addch(&lc->joined, ' ');
-			buf_add(&lc->joined, lc->low.ptr, lc->low.len);
-		}
-		last_st = st;
-		last_end = pos;
-	}
-	if (words > 1) {
-		buf_clear(&lc->low);
-		for (size_t i = last_st; i < last_end; i++)
-			buf_addch(&lc->low, (s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : (s[i] >= '0' && s[i] <= '9') ? '0' : s[i]);
-		v->h[FEAT_H_LAST] = hash32(lc->low.ptr, lc->low.len, 2);
-	}
-	if (words && words <= 4)
-		v->h[FEAT_H_LINE] = hash32(lc->joined.ptr, lc->joined.len, 3);
-	b->nwords = words;
-	float w = words ? (float)words : 1.0f;
-	v->x[FEAT_WORDS] = log1pf((float)words) / 5.0f;
-	v->x[FEAT_CAPS] = (float)caps / w;
-	v->x[FEAT_STOP] = (float)stops / w;
-	v->x[FEAT_SHORT] = words <= 3;
-}
-
-static void own_features(struct line_ctx *lc, const struct seg *g, const char *s,
+static void own_features(const struct scan *r, const struct seg *g, const char *s,
                          struct feat_vec *v, struct base *b)
 {
 	size_t n = g->len;
+	float w = r->words ? (float)r->words : 1.0f;
+	float chars = (float)(r->digits + r->syms + r->upper + r->lower);
 	memset(v, 0, sizeof(*v));
-	word_features(lc, s, n, v, b);
-	struct shape sh = { 0 };
-	byte_shape(s, n, &sh);
-	float chars = (float)(sh.digits + sh.syms + sh.letters);
-	if (chars < 1)
-		chars = 1;
+	v->h[FEAT_H_FIRST] = r->first ? wh_final(r->first ^ 0x51u) : 0;
+	v->h[FEAT_H_LAST] = r->words > 1 ? wh_final(r->last ^ 0xa3u) : 0;
+	v->h[FEAT_H_LINE] = r->words && r->words <= 4 ? r->line : 0;
+	v->x[FEAT_WORDS] = log1pf((float)r->words) / 5.0f;
+	v->x[FEAT_CAPS] = (float)r->caps / w;
+	v->x[FEAT_SHORT] = r->words <= 3;
 	v->x[FEAT_LEN] = log1pf((float)n) / 6.0f;
 	v->x[FEAT_END] = (float)ends_sentence(s, n);
-	v->x[FEAT_DIGIT] = (float)sh.digits / chars;
-	v->x[FEAT_SYM] = (float)sh.syms / chars;
-	v->x[FEAT_LINK] = sh.toks ? (float)sh.links / (float)sh.toks : 0;
-	v->x[FEAT_PROSE] = (float)classify_is_prose(s, n);
-	v->x[FEAT_COMMA] = fminf(1.0f, (float)sh.commas * 5.0f / (float)(b->nwords + 1));
+	v->x[FEAT_DIGIT] = chars >= 1 ? (float)r->digits / chars : 0;
+	v->x[FEAT_SYM] = chars >= 1 ? (float)r->syms / chars : 0;
+	v->x[FEAT_LINK] = r->toks ? (float)r->links / (float)r->toks : 0;
+	v->x[FEAT_PROSE] = (float)prose(r->words, v->x[FEAT_END] > 0, n);
+	v->x[FEAT_COMMA] = fminf(1.0f, (float)r->commas * 5.0f / (float)(r->words + 1));
 	v->x[FEAT_R_DROP] = (g->hits >> PAT_DROP) & 1;
 	v->x[FEAT_R_EDGE] = (g->hits >> PAT_EDGE) & 1;
 	v->x[FEAT_R_TAIL] = (g->hits >> PAT_TAIL) & 1;
@@ -367,38 +441,30 @@ static void own_features(struct line_ctx *lc, const struct seg *g, const char *s
 	v->x[FEAT_DROPPED] = g->decision == CLEAN_DROP && g->why != WHY_CONTEXT;
 	v->x[FEAT_CTX_DROPPED] = g->decision == CLEAN_DROP && g->why == WHY_CONTEXT;
 	v->x[FEAT_BULLET] = (float)is_bullet(s, n);
-	v->x[FEAT_UPPER] = sh.upper >= 2 && !sh.lower;
+	v->x[FEAT_UPPER] = r->upper >= 2 && !r->lower;
 	v->x[FEAT_BLANK] = g->blank_before;
+	b->nwords = r->words;
 	b->words = v->x[FEAT_WORDS];
 	b->end = v->x[FEAT_END];
-	b->stop = v->x[FEAT_STOP];
 	b->prose = v->x[FEAT_PROSE];
 	b->link = v->x[FEAT_LINK];
 	b->dropped = g->decision == CLEAN_DROP;
-	b->hash = ((uint64_t)hash32(s, n, 7) << 32) | hash32(s, n, 9);
+	b->hash = r->text;
 }
 
 /* ---- the document ---- */
 
-/* The language whose stopwords are the most frequent in the first words. */
-static int pick_language(const struct clean_doc *d, const struct feat_stop *stop, struct buf *low)
+/* The language whose stopwords are the most frequent in the document
+ * (at least 3 hits), or -1; hits holds nlangs counts a segment. */
+static int pick_language(const uint16_t *hits, size_t n, int nlangs)
 {
-	if (!stop || !stop->nlangs)
-		return -1;
-	unsigned hits[STOP_MAX_LANGS] = { 0 }, seen = 0;
-	for (size_t i = 0; i < d->nsegs && seen < 3000; i++) {
-		const struct seg *g = &d->segs[i];
-		const char *s = seg_text(d, g);
-		size_t pos = 0, st;
-		while ((pos = feat_next_word(s, g->len, pos, &st, low)) != 0 && seen++ < 3000) {
-			uint32_t m = stop_langs(stop, low->ptr, low->len);
-			for (int l = 0; m && l < stop->nlangs; l++)
-				hits[l] += (m >> l) & 1;
-		}
-	}
+	unsigned long total[STOP_MAX_LANGS] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		for (int l = 0; l < nlangs; l++)
+			total[l] += hits[i * (size_t)nlangs + (size_t)l];
 	int best = -1;
-	for (int l = 0; l < stop->nlangs; l++)
-		if (hits[l] > 2 && (best < 0 || hits[l] > hits[best]))
+	for (int l = 0; l < nlangs; l++)
+		if (total[l] > 2 && (best < 0 || total[l] > total[best]))
 			best = l;
 	return best;
 }
@@ -442,20 +508,30 @@ static void neighbours(const struct base *b, size_t n, size_t i, struct feat_vec
 	}
 }
 
-/* Means of some base features over [i-r, i+r] without i. */
-static void window(const struct base *b, size_t n, size_t i, size_t r, float m[5])
+/* Prefix sums of the base features that windows average. */
+enum { W_WORDS, W_PROSE, W_STOP, W_END, W_LINK, W_N };
+
+static void prefix_sums(const struct base *b, size_t n, double (*ps)[W_N])
 {
-	size_t lo = i > r ? i - r : 0, hi = i + r < n ? i + r : n - 1, k = 0;
-	memset(m, 0, 5 * sizeof(float));
-	for (size_t j = lo; j <= hi; j++) {
-		if (j == i)
-			continue;
-		m[0] += b[j].words, m[1] += b[j].prose, m[2] += b[j].stop;
-		m[3] += b[j].end, m[4] += b[j].link;
-		k++;
+	memset(ps[0], 0, sizeof(ps[0]));
+	for (size_t i = 0; i < n; i++) {
+		ps[i + 1][W_WORDS] = ps[i][W_WORDS] + b[i].words;
+		ps[i + 1][W_PROSE] = ps[i][W_PROSE] + b[i].prose;
+		ps[i + 1][W_STOP] = ps[i][W_STOP] + b[i].stop;
+		ps[i + 1][W_END] = ps[i][W_END] + b[i].end;
+		ps[i + 1][W_LINK] = ps[i][W_LINK] + b[i].link;
 	}
-	for (int t = 0; k && t < 5; t++)
-		m[t] /= (float)k;
+}
+
+/* Means of the windowed features over [i-r, i+r] without i. */
+static void window(const struct base *b, double (*ps)[W_N], size_t n, size_t i, size_t r,
+                   float m[W_N])
+{
+	size_t lo = i > r ? i - r : 0, hi = i + r < n ? i + r : n - 1;
+	double k = (double)(hi - lo);
+	const float self[W_N] = { b[i].words, b[i].prose, b[i].stop, b[i].end, b[i].link };
+	for (int t = 0; t < W_N; t++)
+		m[t] = k > 0 ? (float)((ps[hi + 1][t] - ps[lo][t] - self[t]) / k) : 0;
 }
 
 /* out[i].x[to] = out[i].x[from] / its largest value in the document. */
@@ -468,7 +544,8 @@ static void relative(struct feat_vec *out, size_t n, int from, int to)
 		out[i].x[to] = max > 0 ? out[i].x[from] / max : 0;
 }
 
-static void context_features(const struct clean_doc *d, const struct base *b, struct feat_vec *out)
+static void context_features(const struct clean_doc *d, const struct base *b,
+                             double (*ps)[W_N], struct feat_vec *out)
 {
 	size_t n = d->nsegs, total = 0, prose_words = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -507,14 +584,14 @@ static void context_features(const struct clean_doc *d, const struct base *b, st
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct feat_vec *v = &out[i];
-		float m[5];
+		float m[W_N];
 		neighbours(b, n, i, v);
-		window(b, n, i, 3, m);
+		window(b, ps, n, i, 3, m);
 		v->x[FEAT_W3_WORDS] = m[0], v->x[FEAT_W3_PROSE] = m[1], v->x[FEAT_W3_STOP] = m[2];
 		v->x[FEAT_W3_END] = m[3], v->x[FEAT_W3_LINK] = m[4];
-		window(b, n, i, 10, m);
+		window(b, ps, n, i, 10, m);
 		v->x[FEAT_W10_WORDS] = m[0], v->x[FEAT_W10_PROSE] = m[1], v->x[FEAT_W10_STOP] = m[2];
-		window(b, n, i, 25, m);
+		window(b, ps, n, i, 25, m);
 		v->x[FEAT_W25_WORDS] = m[0], v->x[FEAT_W25_PROSE] = m[1];
 		v->x[FEAT_POS] = n > 1 ? (float)i / (float)(n - 1) : 0;
 		float cum = total ? (float)before / (float)total : 0;
@@ -533,29 +610,51 @@ static void context_features(const struct clean_doc *d, const struct base *b, st
 	relative(out, n, FEAT_W25_WORDS, FEAT_W25_REL);
 }
 
+/* Scan every segment: own features, stopword hits per language. */
+static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, uint16_t *hits,
+                     int nl, struct feat_vec *out, struct base *b)
+{
+	struct scan r;
+	struct scanner sc = { .stop = stop, .r = &r };
+	for (size_t i = 0; i < d->nsegs; i++) {
+		const struct seg *g = &d->segs[i];
+		sc.langs = hits + i * (size_t)nl;
+		scan_line(&sc, seg_text(d, g), g->len);
+		own_features(&r, g, seg_text(d, g), &out[i], &b[i]);
+	}
+}
+
 int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
              struct feat_vec *out, const char **lang)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_kinds);
 	*lang = "";
-	if (!d->nsegs)
+	size_t n = d->nsegs;
+	if (!n)
 		return CLEAN_OK;
-	struct base *b = calloc(d->nsegs, sizeof(*b));
-	if (!b)
-		return CLEAN_ENOMEM;
-	struct line_ctx lc = { .stop = stop };
-	buf_init(&lc.low, 0);
-	buf_init(&lc.joined, 0);
-	int li = pick_language(d, stop, &lc.low);
-	lc.lang_bit = li >= 0 ? 1u << li : 0;
-	if (li >= 0)
-		*lang = stop->langs[li];
-	for (size_t i = 0; i < d->nsegs; i++)
-		own_features(&lc, &d->segs[i], seg_text(d, &d->segs[i]), &out[i], &b[i]);
-	int rc = mark_repeats(b, d->nsegs, out);
-	if (!rc)
-		context_features(d, b, out);
-	buf_release(&lc.low);
-	buf_release(&lc.joined);
+	int nl = stop && stop->nlangs ? stop->nlangs : 1;
+	struct base *b = calloc(n, sizeof(*b));
+	uint16_t *hits = calloc(n * (size_t)nl, sizeof(*hits));
+	double (*ps)[W_N] = malloc((n + 1) * sizeof(*ps));
+	int rc = b && hits && ps ? CLEAN_OK : CLEAN_ENOMEM;
+	if (!rc) {
+		scan_doc(d, stop, hits, nl, out, b);
+		int li = stop ? pick_language(hits, n, stop->nlangs) : -1;
+		if (li >= 0)
+			*lang = stop->langs[li];
+		for (size_t i = 0; li >= 0 && i < n; i++) {
+			float w = b[i].nwords ? (float)b[i].nwords : 1.0f;
+			out[i].x[FEAT_STOP] = b[i].stop = (float)hits[i * (size_t)nl + (size_t)li] / w;
+		}
+		rc = mark_repeats(b, n, out);
+	}
+	if (!rc) {
+		prefix_sums(b, n, ps);
+		context_features(d, b, ps, out);
+	}
 	free(b);
+	free(hits);
+	free(ps);
 	return rc;
 }

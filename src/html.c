@@ -368,9 +368,10 @@ static int html_cap_depth(const char *s, size_t len, struct buf *out, const char
 enum {
 	HN_POSITIVE = 1 << 0,  /* article, main, itemprop=articleBody, role=main */
 	HN_PRUNED = 1 << 1,    /* boilerplate-like subtree: not output */
-	HN_SOFT = 1 << 2       /* form, header, noscript: boilerplate unless
+	HN_SOFT = 1 << 2,      /* form, header, noscript: boilerplate unless
 	                          big (some sites serve the page for crawlers
 	                          in a <noscript>) */
+	HN_CAPTION = 1 << 3    /* a <figcaption> or inside one: not output */
 };
 
 struct html_node {
@@ -527,7 +528,9 @@ static int html_is_hidden(const GumboElement *el)
  * inside a token ("sidebar-left"), short ones only as the whole token or
  * its start. */
 static const char *const html_pos_words[] = {
-	"article", "content", "entry", "post", "story", "body", "text", NULL
+	"article", "content", "entry", "post", "story", "body", "text",
+	"artikel", "articulo", "articolo", "contenu", "inhalt", "contenido",
+	"conteudo", "contenuto", "tresc", NULL
 };
 static const char *const html_neg_words[] = {
 	"menu", "footer", "header", "sidebar", "comment", "share", "sharing",
@@ -536,7 +539,14 @@ static const char *const html_neg_words[] = {
 	"masthead", "pagination", "pager", "signup", "login", "advert",
 	"disqus", "outbrain", "taboola", "recommend", "navbar", "navigation",
 	"toolbar", "byline", "copyright", "consent", "gdpr", "trending",
-	"popular", "newsfeed", "dropdown", "offcanvas", "overlay", NULL
+	"popular", "newsfeed", "dropdown", "offcanvas", "overlay",
+	/* the same in other languages: comments, share, related, ads */
+	"kommentar", "komentar", "commentaire", "reactie", "teilen",
+	"partage", "compartir", "compartilh", "condivid", "udostepnij",
+	"relacionad", "correlat", "powiazane", "verwandt", "gerelateerd",
+	"similaire", "aehnlich", "werbung", "anzeige", "publicidad",
+	"pubblicit", "reklam", "anuncio", "meistgelesen", "masleido",
+	"populaire", "popularne", NULL
 };
 static const char *const html_neg_short[] = {
 	"nav", "ad", "ads", "adv", "tags", "tag", "skip", "share", "author",
@@ -865,6 +875,9 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	    el->tag == GUMBO_TAG_NOSCRIPT ||
 	    ((v = html_attr(el, "role")) && !strcasecmp(v, "banner")))
 		n->flags |= HN_SOFT;
+	if (el->tag == GUMBO_TAG_FIGCAPTION ||
+	    (up->node >= 0 && (pg->nodes[up->node].flags & HN_CAPTION)))
+		n->flags |= HN_CAPTION;
 	if (n->flags & HN_POSITIVE)
 		n->hint = 1;
 	*idx = (int)pg->nnodes++;
@@ -1016,7 +1029,12 @@ static const struct html_params {
 	float ld_fallback;     /* JSON-LD body wins when this much longer */
 	float pos_bonus;       /* factor for article/main/articleBody */
 	float weak;            /* less content kept than this: whole page mode */
+	unsigned lead_blocks;  /* at most this many blocks are trimmed at the head */
+	float lead_chars;      /* ... with at most this many characters */
+	unsigned tail_blocks;  /* the same at the tail */
+	float tail_chars;
 } html_p = {
+	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
 	.weak = 300,
 	.min_good = 50, .min_good_punct = 20, .max_ld = 0.5f, .punct_bonus = 5,
 	.short_bad = 0.5f, .beta = 0.7f, .prune_share = 0.5f, .sib_share = 0.15f,
@@ -1179,7 +1197,7 @@ static void html_select(struct html_page *pg)
 /* Is a block of the main content dropped all the same? */
 static int html_drop_block(const struct html_page *pg, const struct html_block *b)
 {
-	if (b->owner >= 0 && (pg->nodes[b->owner].flags & HN_PRUNED))
+	if (b->owner >= 0 && (pg->nodes[b->owner].flags & (HN_PRUNED | HN_CAPTION)))
 		return 1;
 	return b->chars > 0 && b->link / b->chars > html_p.out_ld;
 }
@@ -1269,6 +1287,74 @@ static float html_weak(struct html_page *pg)
 	return kept;
 }
 
+/* The blocks from i up to the end of its paragraph: lines split by <br>
+ * are one paragraph. Sets *u to their sum, returns one past the last. */
+static size_t html_unit(const struct html_page *pg, size_t i, struct html_block *u)
+{
+	*u = pg->blocks[i];
+	while (i + 1 < pg->nblocks && (pg->blocks[i].keep & 1) &&
+	       pg->blocks[i + 1].owner == u->owner) {
+		i++;
+		u->chars += pg->blocks[i].chars;
+		u->link += pg->blocks[i].link;
+		u->punct = (uint16_t)(u->punct + pg->blocks[i].punct);
+	}
+	return i + 1;
+}
+
+/*
+ * The edges of the main content. At the head: the title, the byline, the
+ * date, a kicker, a photo credit; at the tail: a "more stories" heading
+ * with its short links, a "tell us what you think". Kept blocks before the
+ * first content-like paragraph (see html_block_weight), and after the
+ * last, that are headings or too short to be content are let go, as long
+ * as they are few and short together (a page of short lines is not
+ * trimmed). Returns CLEAN_ENOMEM, or CLEAN_OK.
+ */
+static int html_trim(struct html_page *pg)
+{
+	struct unit { size_t b0, b1; float chars; int content; } *u = NULL;
+	size_t nu = 0, cap = 0;
+	int rc = CLEAN_OK;
+	for (size_t i = 0; i < pg->nblocks && !rc;) {
+		struct html_block sum;
+		size_t j = html_unit(pg, i, &sum);
+		if ((pg->blocks[i].keep & 2) && !html_drop_block(pg, &pg->blocks[i]) &&
+		    !(rc = html_reserve((void **)&u, &cap, nu + 1, sizeof(*u)))) {
+			float g, bad;
+			html_block_weight(&sum, 0, &g, &bad);
+			u[nu].b0 = i;
+			u[nu].b1 = j;
+			u[nu].chars = sum.chars;
+			u[nu++].content = g > 0 && sum.kind != SEG_HEADING;
+		}
+		i = j;
+	}
+	size_t first = 0, last = nu;
+	while (first < nu && !u[first].content)
+		first++;
+	while (last > first && !u[last - 1].content)
+		last--;
+	if (!rc && first < nu) {
+		float c = 0;
+		for (size_t k = 0; k < first; k++)
+			c += u[k].chars;
+		if (first <= html_p.lead_blocks && c <= html_p.lead_chars)
+			for (size_t k = 0; k < first; k++)
+				for (size_t i = u[k].b0; i < u[k].b1; i++)
+					pg->blocks[i].keep &= (uint8_t)~2;
+		c = 0;
+		for (size_t k = last; k < nu; k++)
+			c += u[k].chars;
+		if (nu - last <= html_p.tail_blocks && c <= html_p.tail_chars)
+			for (size_t k = last; k < nu; k++)
+				for (size_t i = u[k].b0; i < u[k].b1; i++)
+					pg->blocks[i].keep &= (uint8_t)~2;
+	}
+	free(u);
+	return rc;
+}
+
 static float html_ld_chars(const char *s)
 {
 	float n = 0;
@@ -1290,8 +1376,10 @@ static int html_output(struct clean_doc *doc, struct html_page *pg)
 	}
 	if (kept < html_p.weak)
 		kept = html_weak(pg);
+	else
+		rc = html_trim(pg);
 	buf_init(&tmp, 0);
-	if (pg->meta.ld_body &&
+	if (!rc && pg->meta.ld_body &&
 	    html_ld_chars(pg->meta.ld_body) > html_p.ld_fallback * kept + 200) {
 		rc = html_emit_ld(doc, &tmp, pg->meta.ld_body, flags);
 		buf_release(&tmp);

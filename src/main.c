@@ -20,6 +20,7 @@
 #include "clean.h"
 #include "msg.h"
 #include "cmd_learn.h"
+#include "cmd_fetch.h"
 
 enum { EXIT_FAIL_SOME = 1, EXIT_TROUBLE = 2 };
 
@@ -542,6 +543,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "learn"))
 		return cmd_learn(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "fetch"))
+		return cmd_fetch(argc - 1, argv + 1);
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	int first_arg = parse_args(&c, argc, argv);

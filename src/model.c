@@ -440,11 +440,33 @@ int model_apply(struct clean_doc *d, const struct model *m)
 	return rc;
 }
 
+/* "+1.25" without printf: clean_doc_line runs for every line (--stats
+ * counts through it), so this is on the hot path. */
+static void add_signed2(struct buf *out, float v)
+{
+	char t[24];
+	int k = sizeof(t);
+	long x = lroundf(fabsf(v) * 100);
+	if (x > 99999999)
+		x = 99999999;
+	for (int dig = 0; dig < 3 || x; dig++, x /= 10) {
+		if (dig == 2)
+			t[--k] = '.';
+		t[--k] = (char)('0' + x % 10);
+	}
+	t[--k] = v < 0 ? '-' : '+';
+	buf_add(out, t + k, sizeof(t) - (size_t)k);
+}
+
 void model_explain(const struct clean_doc *d, size_t i, struct buf *out)
 {
 	if (!d->why || i >= d->nsegs)
 		return;
 	const struct model_why *w = &d->why[i];
-	for (int k = 0; k < 3 && w->id[k] >= 0; k++)
-		buf_addf(out, "%s%s%+.2f", k ? " " : "", feat_name(w->id[k]), (double)w->c[k]);
+	for (int k = 0; k < 3 && w->id[k] >= 0; k++) {
+		if (k)
+			buf_addch(out, ' ');
+		buf_addstr(out, feat_name(w->id[k]));
+		add_signed2(out, w->c[k]);
+	}
 }

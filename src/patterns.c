@@ -18,6 +18,9 @@
  * list) is kept in thread-local storage and freed when the thread exits;
  * the main thread's copy lives until the process exits.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"  /* HAVE_HYPERSCAN */
+#endif
 #include "patterns.h"
 
 #include <pthread.h>
@@ -77,8 +80,15 @@ struct pat_set {
 	size_t nalways;
 	pcre2_match_context *mctx;
 #ifdef HAVE_HYPERSCAN
-	hs_database_t *db;
-	unsigned long serial; /* identifies db for the scratch cache */
+	/* One database a compiled block of rules: the default set is one
+	 * block (loaded prebuilt when it can be), each later file another,
+	 * so adding a small user file never recompiles the defaults. */
+	struct pat_block {
+		size_t first, n;
+		hs_database_t *db;
+	} *blocks;
+	size_t nblocks;
+	unsigned long serial; /* changes with the blocks, for scratch caches */
 #endif
 };
 
@@ -322,7 +332,9 @@ void pat_set_free(struct pat_set *ps)
 	free(ps->always);
 	pcre2_match_context_free(ps->mctx);
 #ifdef HAVE_HYPERSCAN
-	hs_free_database(ps->db);
+	for (size_t i = 0; i < ps->nblocks; i++)
+		hs_free_database(ps->blocks[i].db);
+	free(ps->blocks);
 #endif
 	free(ps);
 }
@@ -583,10 +595,11 @@ static int pat_hs_accepts(const struct pat_rule *r, unsigned flags)
 	return 1;
 }
 
-/* Pick each rule's engine: exact, prefilter, or PCRE2 alone. */
-static void pat_hs_sort_rules(struct pat_set *ps)
+/* Pick the engine of rules [first, first + n): exact, prefilter, or
+ * PCRE2 alone. */
+static void pat_hs_sort_rules(struct pat_set *ps, size_t first, size_t n)
 {
-	for (size_t i = 0; i < ps->nrules; i++) {
+	for (size_t i = first; i < first + n; i++) {
 		struct pat_rule *r = &ps->rules[i];
 		if (pat_hs_accepts(r, PAT_HS_FLAGS))
 			r->engine = PAT_ENG_HS;
@@ -597,50 +610,48 @@ static void pat_hs_sort_rules(struct pat_set *ps)
 	}
 }
 
-/* One attempt at the database of every rule not left to PCRE2. On a
- * compile error blamed on one expression, that rule is demoted one engine
- * and 1 is returned (try again); 0 on success or when Hyperscan cannot
- * be used at all (everything stays with PCRE2); -1 on ENOMEM. */
-static int pat_hs_try(struct pat_set *ps)
+/* One attempt at the database of rules [first, first + n) not left to
+ * PCRE2, into *db (NULL when none is needed). On a compile error blamed
+ * on one expression, that rule is demoted one engine and 1 is returned
+ * (try again); 0 on success or when Hyperscan cannot be used at all
+ * (everything stays with PCRE2); -1 on ENOMEM. */
+static int pat_hs_try(struct pat_set *ps, size_t first, size_t n,
+                      hs_database_t **db)
 {
-	size_t n = 0;
-	const char **exprs = malloc(ps->nrules * sizeof(*exprs) + 1);
-	unsigned *flags = malloc(ps->nrules * sizeof(*flags) + 1);
-	unsigned *ids = malloc(ps->nrules * sizeof(*ids) + 1);
+	size_t m = 0;
+	const char **exprs = malloc(n * sizeof(*exprs) + 1);
+	unsigned *flags = malloc(n * sizeof(*flags) + 1);
+	unsigned *ids = malloc(n * sizeof(*ids) + 1);
 	hs_compile_error_t *ce = NULL;
 	int rc = 0;
 
+	*db = NULL;
 	if (!exprs || !flags || !ids) {
 		rc = -1;
 		goto out;
 	}
-	for (size_t i = 0; i < ps->nrules; i++) {
+	for (size_t i = first; i < first + n; i++) {
 		struct pat_rule *r = &ps->rules[i];
 		if (r->engine == PAT_ENG_PCRE)
 			continue;
-		exprs[n] = r->regex;
-		flags[n] = PAT_HS_FLAGS;
+		exprs[m] = r->regex;
+		flags[m] = PAT_HS_FLAGS;
 		if (r->engine == PAT_ENG_PREFILTER)
-			flags[n] |= HS_FLAG_PREFILTER;
-		ids[n++] = (unsigned)i;
+			flags[m] |= HS_FLAG_PREFILTER;
+		ids[m++] = (unsigned)i;
 	}
-	if (n == 0)
+	if (m == 0)
 		goto out;
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK,
-	                     NULL, &ps->db, &ce) == HS_SUCCESS)
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)m, HS_MODE_BLOCK,
+	                     NULL, db, &ce) == HS_SUCCESS)
 		goto out;
-	ps->db = NULL;
-#ifdef PAT_DEBUG
-	fprintf(stderr, "hs: %s (expr %d: %s)\n", ce ? ce->message : "?",
-	        ce ? ce->expression : -1,
-	        ce && ce->expression >= 0 ? ps->rules[ids[ce->expression]].where : "");
-#endif
-	if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
+	*db = NULL;
+	if (ce && ce->expression >= 0 && (size_t)ce->expression < m) {
 		ps->rules[ids[ce->expression]].engine++;
 		rc = 1;
 	} else {
-		/* Not one rule's fault: leave every rule to PCRE2. */
-		for (size_t i = 0; i < ps->nrules; i++)
+		/* Not one rule's fault: leave the block to PCRE2. */
+		for (size_t i = first; i < first + n; i++)
 			ps->rules[i].engine = PAT_ENG_PCRE;
 	}
 	hs_free_compile_error(ce);
@@ -651,26 +662,100 @@ out:
 	return rc;
 }
 
+/* FNV-1a over the regexes of rules [0, n): says whether a prebuilt
+ * database was made from exactly these rules. */
+static unsigned long long pat_rules_hash(const struct pat_set *ps, size_t n)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		for (const char *c = ps->rules[i].regex;; c++) {
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+			if (!*c)
+				break;
+		}
+	return h;
+}
+
+#ifndef PAT_NO_PREBUILT
+/* The default set's database, made at build time by src/mkhsdb: it
+ * defines pat_prebuilt_hash, pat_prebuilt_nrules, pat_prebuilt_engines[]
+ * and pat_prebuilt_db[] (pat_prebuilt_dblen bytes). */
+#include "patterns_hsdb.inc"
+
+/* Load the prebuilt database when rules [0, n) are the ones it was made
+ * from and this CPU can run it; 1 if loaded. */
+static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db)
+{
+	if (n != pat_prebuilt_nrules || pat_prebuilt_dblen == 0 ||
+	    pat_rules_hash(ps, n) != pat_prebuilt_hash)
+		return 0;
+	if (hs_deserialize_database((const char *)pat_prebuilt_db,
+	                            pat_prebuilt_dblen, db) != HS_SUCCESS) {
+		*db = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		ps->rules[i].engine = pat_prebuilt_engines[i];
+	return 1;
+}
+#else
+static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db)
+{
+	(void)ps, (void)n, (void)db;
+	return 0;
+}
+#endif
+
+/* Compile rules [ncompiled, nrules) into one more block. */
 static int pat_hs_compile(struct pat_set *ps)
 {
 	static unsigned long serials;
-	int rc;
+	size_t first = ps->ncompiled, n = ps->nrules - first;
+	hs_database_t *db = NULL;
+	int rc = 0;
 
-	hs_free_database(ps->db);
-	ps->db = NULL;
-	pat_hs_sort_rules(ps);
-	while ((rc = pat_hs_try(ps)) == 1)
-		;
+	if (n == 0)
+		return CLEAN_OK;
+	struct pat_block *b = realloc(ps->blocks, (ps->nblocks + 1) * sizeof(*b));
+	if (!b)
+		return CLEAN_ENOMEM;
+	ps->blocks = b;
+	if (first != 0 || !pat_hs_prebuilt(ps, n, &db)) {
+		pat_hs_sort_rules(ps, first, n);
+		while ((rc = pat_hs_try(ps, first, n, &db)) == 1)
+			;
+	}
 	if (rc < 0)
 		return CLEAN_ENOMEM;
+	ps->blocks[ps->nblocks++] = (struct pat_block){ first, n, db };
 	ps->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
-#ifdef PAT_DEBUG
-	for (size_t i = 0; i < ps->nrules; i++)
-		if (ps->rules[i].engine)
-			fprintf(stderr, "%s: engine %d\n", ps->rules[i].where,
-			        ps->rules[i].engine);
-#endif
 	return CLEAN_OK;
+}
+
+int pat_prebuilt_source(const struct pat_set *ps, struct buf *out)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc = CLEAN_OK;
+
+	if (ps->nblocks && ps->blocks[0].db &&
+	    hs_serialize_database(ps->blocks[0].db, &bytes, &len) != HS_SUCCESS)
+		return CLEAN_ENOMEM;
+	size_t n = ps->nblocks ? ps->blocks[0].n : 0;
+	rc |= buf_addf(out, "/* generated by src/mkhsdb: do not edit */\n"
+	               "static const unsigned long long pat_prebuilt_hash = %lluull;\n"
+	               "static const size_t pat_prebuilt_nrules = %zu;\n"
+	               "static const unsigned char pat_prebuilt_engines[] = {",
+	               pat_rules_hash(ps, n), n);
+	for (size_t i = 0; i < n; i++)
+		rc |= buf_addf(out, "%s%d,", i % 32 ? "" : "\n", ps->rules[i].engine);
+	rc |= buf_addstr(out, " 0 };\nstatic const size_t pat_prebuilt_dblen = ");
+	rc |= buf_addf(out, "%zu;\nstatic const unsigned char pat_prebuilt_db[] __attribute__((aligned(8))) = {", len);
+	for (size_t i = 0; i < len && !rc; i++)
+		rc |= buf_addf(out, "%s%u,", i % 24 ? "" : "\n", (unsigned char)bytes[i]);
+	rc |= buf_addstr(out, " 0 };\n");
+	free(bytes);
+	return rc ? CLEAN_ENOMEM : CLEAN_OK;
 }
 #endif
 
@@ -697,7 +782,7 @@ int pat_set_compile(struct pat_set *ps, struct buf *err)
 
 	if (err)
 		buf_clear(err);
-	for (size_t i = 0; i < ps->nrules; i++) {
+	for (size_t i = ps->ncompiled; i < ps->nrules; i++) {
 		/* JIT is an optimisation: without it PCRE2 interprets. */
 		pcre2_jit_compile(ps->rules[i].code, PCRE2_JIT_COMPLETE);
 		ps->rules[i].engine = PAT_ENG_PCRE;
@@ -712,7 +797,6 @@ int pat_set_compile(struct pat_set *ps, struct buf *err)
 	if (rc != CLEAN_OK) {
 		if (err)
 			buf_addstr(err, "out of memory compiling patterns");
-		ps->ncompiled = 0;
 		return rc;
 	}
 	ps->ncompiled = ps->nrules;
@@ -740,18 +824,24 @@ static int pat_hs_on_match(unsigned int id, unsigned long long from,
 static int pat_hs_candidates(const struct pat_set *ps, struct pat_tls *t,
                              const char *line, size_t len)
 {
-	if (!ps->db)
-		return 0;
 	if (t->serial != ps->serial || !t->scratch) {
-		if (hs_alloc_scratch(ps->db, &t->scratch) != HS_SUCCESS)
-			return -1;
+		/* One scratch grown to fit every block's database. */
+		for (size_t i = 0; i < ps->nblocks; i++)
+			if (ps->blocks[i].db &&
+			    hs_alloc_scratch(ps->blocks[i].db, &t->scratch) != HS_SUCCESS)
+				return -1;
 		t->serial = ps->serial;
 	}
 	if (len > 0xffffffffu)
 		return -1;
-	hs_error_t e = hs_scan(ps->db, line, (unsigned)len, 0, t->scratch,
-	                       pat_hs_on_match, t);
-	return e == HS_SUCCESS ? 0 : -1;
+	for (size_t i = 0; i < ps->nblocks; i++) {
+		if (!ps->blocks[i].db)
+			continue;
+		if (hs_scan(ps->blocks[i].db, line, (unsigned)len, 0, t->scratch,
+		            pat_hs_on_match, t) != HS_SUCCESS)
+			return -1;
+	}
+	return 0;
 }
 #endif
 

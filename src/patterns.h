@@ -53,8 +53,10 @@ int pat_set_add(struct pat_set *ps, const char *name, const char *text,
 int pat_set_compile(struct pat_set *ps, struct buf *err);
 
 /* Every rule that matches line[0..len) (valid UTF-8), in rule order, at
- * most max of them; returns how many, or -1 on failure (out of memory,
- * regex resource limits). */
+ * most max of them, each with the span of its leftmost match; returns how
+ * many, or -1 on failure (out of memory, Hyperscan failure). A rule that
+ * hits PCRE2's match limits (catastrophic backtracking) counts as not
+ * matching. Only rules compiled by pat_set_compile are tried. */
 int pat_scan(const struct pat_set *ps, const char *line, size_t len,
              struct pat_hit *hits, int max);
 
@@ -70,6 +72,12 @@ int pat_category_id(const struct pat_set *ps, const char *name);
 /* Is a category to be kept (not removed)? Default: no. */
 int pat_category_keep(const struct pat_set *ps, int id);
 void pat_category_set_keep(struct pat_set *ps, int id, int keep);
+
+/* C source of the first compiled block's Hyperscan database, serialised
+ * with the rules' engines and a hash of their regexes (Hyperscan builds
+ * only; for src/mkhsdb, which makes src/patterns_hsdb.inc at build time so
+ * that the default rules need no compiling at start-up). */
+int pat_prebuilt_source(const struct pat_set *ps, struct buf *out);
 
 /* The embedded default rule files (generated from the patterns folder). */
 struct pat_embedded { const char *name; const char *text; size_t len; };
