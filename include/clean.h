@@ -300,7 +300,7 @@ int clean_bulk_run(struct clean_ctx *ctx, const struct clean_bulk_opts *opts,
  * says HTML (or is missing and the body looks like HTML), else with
  * clean_text, or as html says. A charset in the Content-Type is used
  * when the body is not valid UTF-8 (a BOM or valid UTF-8 win over it, as
- * in clean_html). Bodies whose type is neither text nor XML fail.
+ * in clean_html). Bodies whose type is not text, XML or JSON fail.
  *
  * Output: without outdir, one JSON object a line to out: "url" (as
  * given), "final_url" (after redirects), "title", "author", "date",

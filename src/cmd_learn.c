@@ -28,7 +28,7 @@
 #include "model.h"
 #include "msg.h"
 
-enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD };
+enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINES };
 
 /* Inputs larger than this are not training material. */
 #define LEARN_FILE_MAX ((size_t)64 << 20)
@@ -44,6 +44,7 @@ static const struct learn_option learn_options[] = {
 	{ { "hash-bits", required_argument, NULL, OPT_HASH_BITS }, "N", "hashed word features in 2^N buckets, 0 for none (default 14)" },
 	{ { "cost", required_argument, NULL, OPT_COST }, "C", "inverse regularisation strength (default 1)" },
 	{ { "guard", required_argument, NULL, OPT_GUARD }, "SHARE", "leave documents with this share of prose words to the rules (default 0.9)" },
+	{ { "min-lines", required_argument, NULL, OPT_MIN_LINES }, "N", "leave documents of fewer than N lines to the rules (default 20)" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "do not print progress" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
 };
@@ -200,7 +201,7 @@ int cmd_learn(int argc, char **argv)
 	for (size_t i = 0; i < NLEARN_OPTIONS; i++)
 		longopts[i] = learn_options[i].opt;
 	memset(&longopts[NLEARN_OPTIONS], 0, sizeof(longopts[0]));
-	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9 };
+	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9, .min_lines = 20 };
 	const char *output = NULL;
 	int supervised = 0, quiet = 0, ch;
 	opterr = 0;
@@ -214,6 +215,7 @@ int cmd_learn(int argc, char **argv)
 		case OPT_HASH_BITS: lo.hash_bits = (unsigned)parse_number("hash-bits", optarg, 0, MODEL_MAX_HASH_BITS); break;
 		case OPT_COST: lo.cost = parse_number("cost", optarg, 1e-6, 1e6); break;
 		case OPT_GUARD: lo.guard = parse_number("guard", optarg, 0, 1); break;
+		case OPT_MIN_LINES: lo.min_lines = (unsigned)parse_number("min-lines", optarg, 0, 1e6); break;
 		case ':': learn_usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)

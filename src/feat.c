@@ -553,6 +553,13 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		prose_words += b[i].prose > 0 ? b[i].nwords : 0;
 	}
 	float dprose = total ? (float)prose_words / (float)total : 0;
+	float ddropped = 0, dlink = 0;
+	for (size_t i = 0; i < n; i++) {
+		ddropped += b[i].dropped;
+		dlink += b[i].link;
+	}
+	ddropped /= (float)n;
+	dlink /= (float)n;
 	size_t first = n, last = 0, before = 0;
 	for (size_t i = 0; i < n; i++)
 		if (b[i].prose > 0) {
@@ -603,6 +610,8 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_D_PROSE] = dprose;
 		v->x[FEAT_D_LINES] = log1pf((float)n) / 8.0f;
 		v->x[FEAT_D_SHORT] = dprose * v->x[FEAT_SHORT];
+		v->x[FEAT_D_DROPPED] = ddropped;
+		v->x[FEAT_D_LINK] = dlink;
 		before += b[i].nwords;
 	}
 	relative(out, n, FEAT_W3_WORDS, FEAT_W3_REL);

@@ -3,17 +3,24 @@
  *
  * feat_doc(doc, stop, out) describes every segment of a judged document
  * (steps 1-6 of classify.h done: seg->hits and seg->decision set) by
- *   - FEAT_NDENSE dense features, each a float of about unit scale, named
- *     by feat_name(): the segment's own shape (length, words, terminal
- *     punctuation, capitalised words, digits, symbols, link-like tokens,
- *     stopword density, rule hits), the same of its neighbours and of
- *     windows around it, its position in the document, and two figures of
- *     the whole document;
+ *   - FEAT_NDENSE dense features (feat.def), each a float of about unit
+ *     scale, named by feat_name(): the segment's own shape (length, words,
+ *     terminal punctuation, capitalised words, digits, symbols, link-like
+ *     tokens, stopword density, rule hits, whether the rules or the
+ *     context steps dropped it), the same of its neighbours, means over
+ *     windows of 3, 10 and 25 segments around it and those against the
+ *     densest window of the document, its position, and figures of the
+ *     whole document (share of prose words, of dropped lines, of links);
  *   - FEAT_NHASH hashed sparse features (value 1): the first word, the
- *     last word, and the whole line when it is short, lower-cased with
- *     digits folded to '0', hashed into 2^bits buckets (feat_bucket).
- * Words are runs of Unicode letters, digits and '_' (combining marks split
- * them, as in Python's \w), the tokenizer the benchmark scorers use.
+ *     last word, and the first four words when the line has at most four,
+ *     lower-cased with digits folded to '0', as 32-bit hashes that a model
+ *     maps to 2^bits buckets (feat_bucket).
+ * Words are runs of Unicode letters and numbers (and '_'); other
+ * characters, combining marks among them, split them, as Python's \w
+ * does in the benchmark scorers. "prose" is classify.h's test with words
+ * counted that way. One pass over each segment's bytes computes its own
+ * features (ASCII through a table, other code points through utf8proc);
+ * windows use prefix sums, so a document costs O(bytes + segments).
  *
  * The stopword lists (patterns/stopwords.txt: "LANG word word ...", one
  * language a line, '#' comments) pick the document's language: the list
@@ -58,7 +65,8 @@ int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
 void feat_stop_free(struct feat_stop *s);
 
 /* Fill out[0..doc->nsegs). Returns CLEAN_OK or CLEAN_ENOMEM. stop may be
- * NULL (stopword density 0). *lang receives the language picked, or "". */
+ * NULL (stopword density 0). *lang receives the language picked (the
+ * list with the most hits, at least 3), or "". Thread-safe. */
 int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
              struct feat_vec *out, const char **lang);
 

@@ -43,6 +43,8 @@
 #define FETCH_MAX_CRAWL_DELAY 30.0
 /* Redirects libcurl follows itself for robots.txt (RFC 9309: five). */
 #define FETCH_ROBOTS_REDIRECTS 5
+/* The longest host key, "scheme://name:port" (names are at most 253). */
+#define FETCH_KEY_MAX 320
 /* The longest wait in the loop, so progress keeps being reported. */
 #define FETCH_MAX_WAIT_MS 250
 
@@ -50,6 +52,13 @@ enum fetch_kind { JOB_PAGE, JOB_LIST, JOB_ROBOTS };
 enum robots_state { ROBOTS_UNKNOWN, ROBOTS_FETCHING, ROBOTS_KNOWN };
 
 struct fetch_host;
+
+/* What the last transfer of a job said, apart from the job so that queued
+ * jobs stay small. */
+struct fetch_said {
+	char reason[96];            /* reason phrase of the status line */
+	char errbuf[CURL_ERROR_SIZE];
+};
 
 struct fetch_job {
 	struct fetch_job *next;     /* in a host queue or the delayed list */
@@ -67,8 +76,7 @@ struct fetch_job {
 	CURL *easy;
 	struct buf body;
 	int too_big;
-	char reason[96];            /* reason phrase of the status line */
-	char errbuf[CURL_ERROR_SIZE];
+	struct fetch_said *said;    /* from the first transfer on, or NULL */
 };
 
 struct fetch_host {
@@ -271,6 +279,7 @@ static void fetch_job_free(struct fetch_job *j)
 	for (size_t i = 0; i < j->nvisited; i++)
 		free(j->visited[i]);
 	free(j->visited);
+	free(j->said);
 	buf_release(&j->body);
 	free(j);
 }
@@ -365,15 +374,16 @@ static int fetch_parse_url(const char *url, char *key, size_t ksize, char **path
 		rc = CLEAN_EINVAL;
 	} else {
 		curl_url_get(u, CURLUPART_QUERY, &q, 0);
-		snprintf(key, ksize, "%s://%s:%s", scheme, host, port);
-		for (char *c = key; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
 		size_t n = strlen(p) + (q ? strlen(q) + 1 : 0) + 1;
-		*path = malloc(n);
-		if (!*path)
+		if ((size_t)snprintf(key, ksize, "%s://%s:%s", scheme, host, port) >= ksize) {
+			snprintf(why, wsize, "invalid URL (host name too long)");
+			rc = CLEAN_EINVAL;
+		} else if (!(*path = malloc(n)))
 			rc = CLEAN_ENOMEM;
 		else
 			snprintf(*path, n, "%s%s%s", p, q ? "?" : "", q ? q : "");
+		for (char *c = key; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
 	}
 	curl_free(scheme);
 	curl_free(host);
@@ -435,7 +445,7 @@ static struct fetch_job *fetch_job_new(const char *url, int kind)
 /* Queue the robots.txt of h first in its queue. */
 static void fetch_queue_robots(struct fetch_run *r, struct fetch_host *h)
 {
-	char url[400];
+	char url[FETCH_KEY_MAX + 16];
 	snprintf(url, sizeof(url), "%s/robots.txt", h->key);
 	struct fetch_job *j = fetch_job_new(url, JOB_ROBOTS);
 	if (!j || !(j->path = strdup("/robots.txt"))) {
@@ -454,7 +464,7 @@ static void fetch_queue_robots(struct fetch_run *r, struct fetch_host *h)
  */
 static void fetch_place(struct fetch_run *r, struct fetch_job *j, int front)
 {
-	char key[400], why[160];
+	char key[FETCH_KEY_MAX], why[160];
 	free(j->path);
 	j->path = NULL;
 	int rc = fetch_parse_url(j->url, key, sizeof(key), &j->path, why, sizeof(why));
@@ -536,15 +546,17 @@ static size_t fetch_on_header(char *data, size_t size, size_t n, void *arg)
 			p = memchr(p + 1, ' ', (size_t)(end - p - 1));
 		size_t k = 0;
 		if (p)
-			for (p++; p < end && *p != '\r' && *p != '\n' && k + 1 < sizeof(j->reason); p++)
-				j->reason[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
-		j->reason[k] = '\0';
+			for (p++; p < end && *p != '\r' && *p != '\n' && k + 1 < sizeof(j->said->reason); p++)
+				j->said->reason[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+		j->said->reason[k] = '\0';
 	}
 	return len;
 }
 
 static int fetch_start(struct fetch_run *r, struct fetch_job *j)
 {
+	if (!j->said && !(j->said = malloc(sizeof(*j->said))))
+		return CLEAN_ENOMEM;
 	CURL *e = curl_easy_init();
 	if (!e)
 		return CLEAN_ENOMEM;
@@ -552,12 +564,12 @@ static int fetch_start(struct fetch_run *r, struct fetch_job *j)
 	buf_release(&j->body);
 	buf_init(&j->body, robots ? ROBOTS_MAX_BYTES : r->o.max_body);
 	j->too_big = 0;
-	j->reason[0] = j->errbuf[0] = '\0';
+	j->said->reason[0] = j->said->errbuf[0] = '\0';
 	j->attempt++;
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->said->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, fetch_on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, fetch_on_header);
@@ -707,6 +719,7 @@ static void fetch_retry(struct fetch_run *r, struct fetch_job *j, const char *wh
 		fetch_fail(r, j, "%s (gave up after %u attempts)", why, j->attempt);
 		return;
 	}
+	buf_release(&j->body);
 	j->not_before = fetch_now() +
 	                fetch_backoff(r->o.backoff, j->attempt, fetch_random(r), retry_after);
 	j->next = r->delayed;
@@ -728,18 +741,25 @@ static int fetch_transient(CURLcode c)
 	}
 }
 
+/* An HTTP status in words: "HTTP 404 Not Found". */
+static void fetch_status_why(const struct fetch_job *j, long status, char *why, size_t size)
+{
+	const char *phrase = j->said->reason;
+	snprintf(why, size, "HTTP %ld%s%s", status, phrase[0] ? " " : "", phrase);
+}
+
 /* A curl failure in words: lowercase, no full stop. */
 static void fetch_curl_why(const struct fetch_run *r, const struct fetch_job *j, CURLcode c,
                            char *why, size_t size)
 {
 	if (c == CURLE_OPERATION_TIMEDOUT) {
-		int conn = !strncmp(j->errbuf, "Connection timed out", 20) ||
-		           !strncmp(j->errbuf, "Failed to connect", 17);
+		int conn = !strncmp(j->said->errbuf, "Connection timed out", 20) ||
+		           !strncmp(j->said->errbuf, "Failed to connect", 17);
 		snprintf(why, size, "%s timed out after %g s", conn ? "connection" : "transfer",
 		         conn ? r->o.connect_timeout : r->o.timeout);
 		return;
 	}
-	snprintf(why, size, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(c));
+	snprintf(why, size, "%s", j->said->errbuf[0] ? j->said->errbuf : curl_easy_strerror(c));
 	why[0] = (char)tolower((unsigned char)why[0]);
 	size_t n = strlen(why);
 	while (n && (why[n - 1] == '.' || why[n - 1] == '\n'))
@@ -791,7 +811,7 @@ static void fetch_robots_done(struct fetch_run *r, struct fetch_job *j,
 		if (res->code)
 			fetch_curl_why(r, j, res->code, why, sizeof(why));
 		else
-			snprintf(why, sizeof(why), "HTTP %ld", res->status);
+			fetch_status_why(j, res->status, why, sizeof(why));
 		if (j->attempt < r->o.attempts && (res->code ? fetch_transient(res->code) : 1) &&
 		    res->retry_after <= r->o.max_retry_after) {
 			j->not_before = fetch_now() + fetch_backoff(r->o.backoff, j->attempt,
@@ -838,6 +858,7 @@ static void fetch_redirect(struct fetch_run *r, struct fetch_job *j, const char 
 		r->fatal = CLEAN_ENOMEM;
 	j->url = next;
 	j->attempt = 0;
+	buf_release(&j->body);
 	fetch_place(r, j, 0);
 }
 
@@ -1023,10 +1044,11 @@ static void fetch_done(struct fetch_run *r, struct fetch_job *j, const struct fe
 	} else if (res->status >= 300 && res->status < 400 && res->location) {
 		fetch_redirect(r, j, res->location);
 	} else if (res->status == 429 || res->status >= 500) {
-		snprintf(why, sizeof(why), "HTTP %ld%s%s", res->status, j->reason[0] ? " " : "", j->reason);
+		fetch_status_why(j, res->status, why, sizeof(why));
 		fetch_retry(r, j, why, (double)res->retry_after);
 	} else if (res->status < 200 || res->status >= 300) {
-		fetch_fail(r, j, "HTTP %ld%s%s", res->status, j->reason[0] ? " " : "", j->reason);
+		fetch_status_why(j, res->status, why, sizeof(why));
+		fetch_fail(r, j, "%s", why);
 	} else if (j->kind == JOB_LIST) {
 		fetch_list_done(r, j, res);
 	} else {
@@ -1234,6 +1256,10 @@ static int fetch_is_url(const char *s)
 static int fetch_open_outdir(struct fetch_run *r)
 {
 	struct stat sb;
+	if (strlen(r->o.outdir) > 4000) {
+		fetch_error(r, r->o.outdir, "folder name too long");
+		return CLEAN_EINVAL;
+	}
 	if (mkdir(r->o.outdir, 0777) && errno != EEXIST) {
 		fetch_error(r, r->o.outdir, "%s", strerror(errno));
 		return CLEAN_EIO;

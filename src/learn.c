@@ -321,6 +321,8 @@ static double train_f1(struct learn_sup *l, const double *s, double *sc, unsigne
 			sc[i] = s[start + i] + l->m->offset;
 		if (model_states(l->m, sc, NULL, l->fv + start, n, state))
 			return -1;
+		if (!model_active(l->m, l->fv + start, n))
+			memset(state, 1, n);
 		double tp = 0, fp = 0, fn = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct feat_vec *v = &l->fv[start + i];
@@ -391,6 +393,7 @@ int learn_sup_fit(struct learn_sup *l, const struct learn_opts *o,
 		return CLEAN_EINVAL;
 	}
 	l->m->guard = o->guard;
+	l->m->min_lines = o->min_lines;
 	int rc = fit_weights(l, o);
 	if (!rc) {
 		fit_transitions(l);

@@ -43,6 +43,7 @@ struct learn_opts {
 	unsigned hash_bits;   /* hashed-feature table 2^bits; 0: none */
 	double cost;          /* liblinear C (default 1 when 0) */
 	double guard;         /* the model file's guard (model.h) */
+	unsigned min_lines;   /* the model file's min-lines (model.h) */
 };
 
 int learn_sup_new(struct learn_sup **out, unsigned hash_bits);

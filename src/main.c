@@ -101,6 +101,9 @@ static void usage(void)
 	     "input is read. Documents inside one input are separated by lines holding\n"
 	     "only a form feed, and written the same way.\n");
 	puts("example: clean page.txt > page.clean.txt\n");
+	puts("subcommands (each with its own --help):\n"
+	     "  clean learn   train a line model or learn rules from a corpus\n"
+	     "  clean fetch   fetch URLs (or feeds, sitemaps) and clean the pages\n");
 	puts("options:");
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_doc *o = &options[i];
@@ -180,6 +183,16 @@ static void add_list(const char ***list, size_t *n, const char *item)
 	}
 	p[(*n)++] = item;
 	*list = p;
+}
+
+/* Free what parse_args and setup allocated. */
+static void cli_release(struct cli *c)
+{
+	for (size_t i = 0; i < c->ncats; i++)
+		free((char *)c->cats[i]);
+	free(c->cats);
+	free(c->patterns);
+	free(c->removed);
 }
 
 static void add_categories(struct cli *c, const char *arg, char sign)
@@ -553,6 +566,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; k < clean_ctx_ncategories(ctx); k++)
 			printf("%s\n", clean_ctx_category(ctx, k));
 		clean_ctx_free(ctx);
+		cli_release(&c);
 		return fclose(stdout) ? EXIT_TROUBLE : 0;
 	}
 	static char *stdin_only[] = { "-", NULL };
@@ -565,6 +579,7 @@ int main(int argc, char **argv)
 			st = EXIT_TROUBLE;
 		}
 		clean_ctx_free(ctx);
+		cli_release(&c);
 		return st;
 	}
 	if (c.outdir)
@@ -596,5 +611,6 @@ int main(int argc, char **argv)
 		status = EXIT_TROUBLE;
 	}
 	clean_ctx_free(ctx);
+	cli_release(&c);
 	return status;
 }

@@ -137,6 +137,14 @@ static int directive(struct parse *p, struct model *m)
 		return number(p, 1, -1e9, 1e9, &m->offset);
 	if (!strcmp(d, "guard"))
 		return number(p, 1, 0, 1, &m->guard);
+	if (!strcmp(d, "min-lines")) {
+		if ((rc = number(p, 1, 0, 1e6, &v)))
+			return rc;
+		if (v != floor(v))
+			return fail(p, "bad number", p->fields[1]);
+		m->min_lines = (unsigned)v;
+		return CLEAN_OK;
+	}
 	if (!strcmp(d, "prior")) {
 		if ((rc = number(p, 1, 1e-9, 1 - 1e-9, &m->prior)))
 			return rc;
@@ -261,8 +269,9 @@ int model_write(const struct model *m, struct buf *out)
 	int rc = buf_addf(out, "clean-model %d", MODEL_VERSION);
 	for (int i = 0; !rc && i < FEAT_NDENSE; i++)
 		rc = buf_addf(out, " %s", feat_name(i));
-	rc = rc ? rc : buf_addf(out, "\nprior %.9g\nstay %.9g %.9g\noffset %.9g\nguard %.9g\nintercept %.9g\n",
-	                        m->prior, m->stay[0], m->stay[1], m->offset, m->guard, m->intercept);
+	rc = rc ? rc : buf_addf(out, "\nprior %.9g\nstay %.9g %.9g\noffset %.9g\nguard %.9g\nmin-lines %u\nintercept %.9g\n",
+	                        m->prior, m->stay[0], m->stay[1], m->offset, m->guard, m->min_lines,
+	                        m->intercept);
 	for (int i = 0; !rc && i < FEAT_NDENSE; i++)
 		if (m->w[i] != 0)
 			rc = buf_addf(out, "weight %s %.9g\n", feat_name(i), m->w[i]);
@@ -339,6 +348,13 @@ int model_viterbi(const struct model *m, const double *s, const unsigned char *f
 
 /* ---- applying to a document ---- */
 
+int model_active(const struct model *m, const struct feat_vec *fv, size_t n)
+{
+	if (n < m->min_lines)
+		return 0;
+	return !(m->guard > 0 && n && fv[0].x[FEAT_D_PROSE] >= m->guard);
+}
+
 /* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
 #define MODEL_RESCUE_WORDS 0.4394f
 
@@ -389,13 +405,11 @@ static void top_features(const struct model *m, const struct feat_vec *v, int si
 }
 
 static void decide(struct clean_doc *d, const struct model *m, const struct feat_vec *fv,
-                   const unsigned char *state, int active)
+                   const unsigned char *state)
 {
 	for (size_t i = 0; i < d->nsegs; i++) {
 		struct seg *g = &d->segs[i];
 		top_features(m, &fv[i], state[i] ? 1 : -1, &d->why[i]);
-		if (!active)
-			continue;
 		if (state[i] && g->decision == CLEAN_DROP && g->why == WHY_CONTEXT) {
 			/* The context steps' guess is the model's to overrule. */
 			g->decision = g->off != g->orig_off || g->len != g->orig_len ? CLEAN_STRIP : CLEAN_KEEP;
@@ -416,24 +430,28 @@ static void decide(struct clean_doc *d, const struct model *m, const struct feat
 int model_apply(struct clean_doc *d, const struct model *m)
 {
 	size_t n = d->nsegs;
-	if (!n)
+	if (!n || n < m->min_lines)
 		return CLEAN_OK;
 	struct feat_vec *fv = malloc(n * sizeof(*fv));
 	double *s = malloc(n * sizeof(*s));
 	unsigned char *force = malloc(2 * n);
-	d->why = malloc(n * sizeof(*d->why));
 	const char *lang;
-	int rc = fv && s && force && d->why ? feat_doc(d, m->stop, fv, &lang) : CLEAN_ENOMEM;
+	int rc = fv && s && force ? feat_doc(d, m->stop, fv, &lang) : CLEAN_ENOMEM;
+	/* A document the model leaves to the rules gets no score at all, so
+	 * that --explain shows only what decided. */
+	int active = !rc && model_active(m, fv, n);
+	if (active && !(d->why = malloc(n * sizeof(*d->why))))
+		rc = CLEAN_ENOMEM;
 	unsigned char *state = force + n;
-	for (size_t i = 0; !rc && i < n; i++) {
+	for (size_t i = 0; active && !rc && i < n; i++) {
 		s[i] = model_score(m, &fv[i]);
 		d->segs[i].score = (float)s[i];
 		force[i] = (d->segs[i].hits >> PAT_KEEP) & 1;
 	}
-	if (!rc)
+	if (active && !rc)
 		rc = model_states(m, s, force, fv, n, state);
-	if (!rc)
-		decide(d, m, fv, state, !(m->guard > 0 && fv[0].x[FEAT_D_PROSE] >= m->guard));
+	if (active && !rc)
+		decide(d, m, fv, state);
 	free(fv);
 	free(s);
 	free(force);

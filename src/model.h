@@ -21,6 +21,8 @@
  *     guard G                    a document whose words are at least the
  *                                share G in prose lines is left to the
  *                                rules (the model drops nothing in it)
+ *     min-lines N                so is a document of fewer than N
+ *                                segments: a snippet, not a whole page
  * Numbers are C floating-point literals. An unknown directive, a feature
  * the header does not list or the code does not know, a bucket out of
  * range or a malformed number fails with CLEAN_EMODEL and err holds
@@ -56,6 +58,7 @@ struct model {
 	double stay[2];          /* [0] boilerplate, [1] content */
 	double offset;
 	double guard;            /* 0: none */
+	unsigned min_lines;      /* 0: none */
 	struct feat_stop *stop;  /* the embedded stopword lists */
 };
 
@@ -77,6 +80,10 @@ double model_score(const struct model *m, const struct feat_vec *v);
 int model_viterbi(const struct model *m, const double *s, const unsigned char *force,
                   size_t n, unsigned char *state);
 
+/* Does the model decide in this document (n segments, features fv), or
+ * is it left to the rules (guard, min-lines)? */
+int model_active(const struct model *m, const struct feat_vec *fv, size_t n);
+
 /* model_viterbi, then, when it keeps nothing of a document that has a
  * line of 8 or more words that the rules did not drop, again with all scores shifted so
  * that the best-scoring such line has score 1 (the article is there, the
@@ -86,8 +93,12 @@ int model_states(const struct model *m, double *s, const unsigned char *force,
 
 /* Step 7 of classify.h: score the segments of d, run the sequence pass and
  * drop (why WHY_MODEL, category CAT_MODEL) the lines it calls
- * boilerplate that the rules left and no keep rule protects; sets every
- * seg->score and the explanation of each line (model_explain). */
+ * boilerplate that the rules left and no keep rule protects; a line that
+ * only the context steps (edge runs, tails: WHY_CONTEXT) dropped and the
+ * pass calls content is kept again (why WHY_MODEL). Sets every
+ * seg->score and the explanation of each line (model_explain). A
+ * document that model_active leaves to the rules is not touched: no
+ * scores, no explanations. */
 int model_apply(struct clean_doc *d, const struct model *m);
 
 /* The three features that pushed line i hardest towards its decision, as

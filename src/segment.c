@@ -60,10 +60,12 @@ static void measure(const char *text, struct rawline *l)
 	int in_first = 1;
 	utf8proc_int32_t cp = 0, first = -1;
 	while (i < n) {
-		cp = next_cp(s, n, &i);
+		unsigned char c = (unsigned char)s[i];
+		/* ASCII is one column: no table lookup on the common path. */
+		cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, n, &i);
 		if (first < 0)
 			first = cp;
-		unsigned w = char_width(cp);
+		unsigned w = c < 0x80 ? (c >= 0x20) : char_width(cp);
 		if (cp == ' ' && in_first)
 			in_first = 0;
 		else if (in_first)

@@ -51,6 +51,7 @@ def bump(key):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True   # headers and body go out at once
 
     def log_message(self, fmt, *args):
         pass
@@ -108,6 +109,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 state["active"][key] -= 1
 
     def route(self, host, path):
+        if path == "/robots.txt" and host.startswith("localhost"):
+            return self.send(503, "robots are resting", "text/plain")
         if path == "/robots.txt":
             return self.send(200, "# test rules\nUser-agent: *\nDisallow: /private/\n\n"
                                   "User-agent: testbot\nDisallow: /\n", "text/plain")

@@ -96,13 +96,110 @@ START_TEST(inline_spacing)
 }
 END_TEST
 
+/* <br> lines of running text are one paragraph; lines that read as a
+ * list (a bullet or a number first, or short lines) stay lines. */
 START_TEST(br_splits)
 {
 	struct clean_doc *d = extract("<div><p>" PARA1 "<br>" PARA2 "<br/>  " PARA3 "</p></div>");
-	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3);
+	ck_assert_str_eq(joined(d), PARA1 " " PARA2 " " PARA3);
+	ck_assert_uint_eq(d->nsegs, 1);
+	ck_assert_int_eq(d->segs[0].blank_before, 1);
+	clean_doc_free(d);
+	d = extract("<div><p>" PARA1 "<br>- " PARA2 "<br>- " PARA3 "</p></div>");
+	ck_assert_str_eq(joined(d), PARA1 "\n- " PARA2 "\n- " PARA3);
 	ck_assert_int_eq(d->segs[0].blank_before, 1);
 	ck_assert_int_eq(d->segs[1].blank_before, 0);
 	clean_doc_free(d);
+	d = extract("<div><p>" PARA1 "<br>\xe2\x80\xa2 " PARA2 "</p><p>" PARA3
+	            "<br>2. " PARA2 "</p></div>");
+	ck_assert_str_eq(joined(d), PARA1 "\n\xe2\x80\xa2 " PARA2 "\n" PARA3 "\n2. " PARA2);
+	clean_doc_free(d);
+	d = extract("<div><p>" PARA1 "</p><p>Example Media<br>1 Main Street<br>Springfield</p>"
+	            "<p>" PARA2 " " PARA3 "</p></div>");
+	ck_assert_str_eq(joined(d), PARA1 "\nExample Media\n1 Main Street\nSpringfield\n"
+	                 PARA2 " " PARA3);
+	clean_doc_free(d);
+	/* a quotation mark first is not a bullet */
+	d = extract("<div><p>\xe2\x80\x9c" PARA1 "<br>" PARA2 "</p><p>" PARA3 "</p></div>");
+	ck_assert_str_eq(joined(d), "\xe2\x80\x9c" PARA1 " " PARA2 "\n" PARA3);
+	clean_doc_free(d);
+}
+END_TEST
+
+#define ARTICLE(x) "<p>" PARA1 x "</p><p>" PARA2 x "</p><p>" PARA3 x "</p><p>" PARA1 \
+	" " PARA2 "</p>"
+
+/* The title, byline and date at the head of the main content, and a
+ * "more stories" list at its tail, are let go; short lines between
+ * paragraphs are not. */
+START_TEST(edges_trimmed)
+{
+	struct clean_doc *d = extract(
+	        "<html><body><article><h1>Budget agreed after long talks</h1>"
+	        "<div>By Jane Roe</div><div><time>May 1, 2024</time></div>"
+	        ARTICLE("") "<p>Short line in between.</p>" ARTICLE(" Again.")
+	        "<h3>More stories</h3><ul><li>Costs rise <a href=/a>again</a></li>"
+	        "<li>Talks <a href=/b>stall</a></li></ul></article></body></html>");
+	const char *t = joined(d);
+	ck_assert_ptr_null(strstr(t, "Budget agreed"));
+	ck_assert_ptr_null(strstr(t, "Jane Roe"));
+	ck_assert_ptr_null(strstr(t, "May 1"));
+	ck_assert_ptr_null(strstr(t, "More stories"));
+	ck_assert_ptr_null(strstr(t, "stall"));
+	ck_assert_ptr_nonnull(strstr(t, "Short line in between."));
+	ck_assert(!strncmp(t, PARA1, strlen(PARA1)));
+	clean_doc_free(d);
+}
+END_TEST
+
+/* A long run of short lines at the head is not trimmed: it is not a
+ * title and a byline. */
+START_TEST(long_head_kept)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_addstr(&b, "<article>");
+	for (int i = 0; i < 12; i++)
+		buf_addstr(&b, "<div>A short line</div>");
+	buf_addstr(&b, ARTICLE("") "</article>");
+	struct clean_doc *d = extract(b.ptr);
+	ck_assert(!strncmp(joined(d), "A short line\n", 13));
+	clean_doc_free(d);
+	buf_release(&b);
+}
+END_TEST
+
+/* Photo captions (<figcaption>) are not article text. */
+START_TEST(figcaption_dropped)
+{
+	struct clean_doc *d = extract(
+	        "<article>" ARTICLE("") "<figure><img src=a.jpg><figcaption>The committee "
+	        "at work, on Tuesday, in the town hall. <span>Photo: Jane Roe</span>"
+	        "</figcaption></figure>" ARTICLE(" Again.") "</article>");
+	ck_assert_ptr_null(strstr(joined(d), "town hall"));
+	ck_assert_ptr_null(strstr(joined(d), "Jane Roe"));
+	ck_assert_ptr_nonnull(strstr(joined(d), PARA3 " Again."));
+	clean_doc_free(d);
+}
+END_TEST
+
+/* Class and id hints are read in other languages than English. */
+START_TEST(hints_other_languages)
+{
+	static const char *const neg[] = {
+		"kommentare", "teilen-leiste", "partage", "compartir", "noticias-relacionadas",
+		"articoli-correlati", "powiazane"
+	};
+	for (size_t i = 0; i < sizeof(neg) / sizeof(*neg); i++) {
+		char page[4096];
+		snprintf(page, sizeof(page), "<div class=\"inhalt\">" ARTICLE("")
+		         "<div class=\"%s\"><p>Some text of this box, long enough to be a "
+		         "paragraph, with punctuation.</p></div></div>", neg[i]);
+		struct clean_doc *d = extract(page);
+		ck_assert_msg(!strstr(joined(d), "this box"), "class %s", neg[i]);
+		ck_assert_int_eq(d->segs[0].class_hint, 1);
+		clean_doc_free(d);
+	}
 }
 END_TEST
 
@@ -365,6 +462,10 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, main_content_wins);
 	tcase_add_test(tc, inline_spacing);
 	tcase_add_test(tc, br_splits);
+	tcase_add_test(tc, edges_trimmed);
+	tcase_add_test(tc, long_head_kept);
+	tcase_add_test(tc, figcaption_dropped);
+	tcase_add_test(tc, hints_other_languages);
 	tcase_add_test(tc, lists);
 	tcase_add_test(tc, tables);
 	tcase_add_test(tc, headings_quotes_pre);
