@@ -19,8 +19,10 @@
  *      inwards up to the innermost rule hit of the run;
  *   6. a line among the first ones that repeats an earlier line (a title
  *      printed twice) is dropped;
- *   7. the line model, when the context has one, scores every line and a
- *      sequence pass picks the content region(s);
+ *   7. the line model, when the context has one and the steps above found
+ *      at least 3 boilerplate lines (a whole-page dump, not an extracted
+ *      article), scores every line and a sequence pass picks the content
+ *      region(s);
  *   8. lines of a category the user keeps are kept whatever the above.
  * Then doc->removed counts the dropped lines per category.
  */

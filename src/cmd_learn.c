@@ -9,10 +9,26 @@
  * a run is reproducible. Exit status: 0 model written, 1 some pairs could
  * not be read (the model is still written from the others), 2 usage error
  * or nothing to learn from or the model could not be written.
+ *
+ *   clean learn [--min-docs N] [--min-share S] CORPUS... [-o RULES] [--counts FILE]
+ *   clean learn --merge COUNTS... [-o RULES] [--counts FILE]
+ *
+ * Unsupervised (templates.h): every document of every CORPUS (a file, or
+ * a folder walked recursively in byte order of names, hidden names left
+ * out) is read with clean_reader (text, JSONL, WARC; gzip or zstd). Its
+ * source is the host of its URL (JSONL "url", WARC-Target-URI) or else
+ * the name of the folder that holds the file ("-" for standard input;
+ * "site/p1.txt" and "shard2/site/p9.txt" are both of source "site", so
+ * shards of a corpus keep its sources). The rules go to -o, the
+ * counts to --counts; with --merge the inputs are counts files, summed.
+ * Exit status: 0 written, 1 some inputs could not be read (the rest were
+ * learnt from), 2 usage error, nothing learnt, the template cap reached,
+ * or an output could not be written.
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -27,8 +43,10 @@
 #include "learn.h"
 #include "model.h"
 #include "msg.h"
+#include "templates.h"
 
-enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINES };
+enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINES,
+       OPT_COUNTS, OPT_MERGE, OPT_MIN_DOCS, OPT_MIN_SHARE, OPT_MAX_WORDS, OPT_MAX_TEMPLATES };
 
 /* Inputs larger than this are not training material. */
 #define LEARN_FILE_MAX ((size_t)64 << 20)
@@ -45,12 +63,20 @@ static const struct learn_option learn_options[] = {
 	{ { "cost", required_argument, NULL, OPT_COST }, "C", "inverse regularisation strength (default 1)" },
 	{ { "guard", required_argument, NULL, OPT_GUARD }, "SHARE", "leave documents with this share of prose words to the rules (default 0.9)" },
 	{ { "min-lines", required_argument, NULL, OPT_MIN_LINES }, "N", "leave documents of fewer than N lines to the rules (default 20)" },
+	{ { "counts", required_argument, NULL, OPT_COUNTS }, "FILE", "unsupervised: write the template counts to FILE" },
+	{ { "merge", no_argument, NULL, OPT_MERGE }, NULL, "unsupervised: the inputs are counts files to sum" },
+	{ { "min-docs", required_argument, NULL, OPT_MIN_DOCS }, "N", "a rule's line is in N documents or more (default 3)" },
+	{ { "min-share", required_argument, NULL, OPT_MIN_SHARE }, "SHARE", "and in this share of its source's (default 0.3)" },
+	{ { "max-words", required_argument, NULL, OPT_MAX_WORDS }, "N", "longer lines are prose, never rules (default 20)" },
+	{ { "max-templates", required_argument, NULL, OPT_MAX_TEMPLATES }, "N", "fail past N templates in memory (default 4194304)" },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "do not print progress" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "print this help and exit" },
 };
 #define NLEARN_OPTIONS (sizeof(learn_options) / sizeof(learn_options[0]))
 
-static const char synopsis[] = "usage: %s learn --supervised RAW_DIR GOLD_DIR [RAW_DIR GOLD_DIR...] -o MODEL\n";
+static const char synopsis[] = "usage: %1$s learn --supervised RAW_DIR GOLD_DIR [RAW_DIR GOLD_DIR...] -o MODEL\n"
+                               "       %1$s learn [--min-docs N] [--min-share S] CORPUS... [-o RULES] [--counts FILE]\n"
+                               "       %1$s learn --merge COUNTS... [-o RULES] [--counts FILE]\n";
 
 static void learn_usage(void)
 {
@@ -59,7 +85,15 @@ static void learn_usage(void)
 	     "with the rules, its lines are labelled by aligning them to the gold\n"
 	     "article text GOLD_DIR/NAME, and a logistic regression with a sequence\n"
 	     "pass is fitted and written as a model file for 'clean --model'.\n");
-	puts("example: clean learn --supervised dumps/ gold/ -o site.model\n");
+	puts("Without --supervised, learn rules from repetition: the lines of each\n"
+	     "CORPUS (files, folders, JSONL or WARC) become templates (case folded,\n"
+	     "digits, dates, URLs and e-mail addresses abstracted), counted by the\n"
+	     "documents of their source (URL host, else folder) they occur in; the\n"
+	     "short ones in enough of a source's documents become 'learned drop'\n"
+	     "rules for 'clean --patterns'. --counts writes the counts instead (or\n"
+	     "too), and --merge sums counts files of shards: same rules as one run.\n");
+	puts("example: clean learn --supervised dumps/ gold/ -o site.model");
+	puts("         clean learn dumps/ -o site.rules\n");
 	puts("options:");
 	for (size_t i = 0; i < NLEARN_OPTIONS; i++) {
 		const struct learn_option *o = &learn_options[i];
@@ -70,7 +104,9 @@ static void learn_usage(void)
 		printf("  %-26s %s\n", left, o->help);
 	}
 	puts("\nexit status: 0 model written, 1 some pairs could not be read (the\n"
-	     "model was learnt from the others), 2 usage error or no model written.");
+	     "model was learnt from the others), 2 usage error or no model written.\n"
+	     "Unsupervised: 0 written, 1 some inputs could not be read, 2 usage\n"
+	     "error, nothing learnt, too many templates, or no output written.");
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2))) learn_usage_error(const char *fmt, ...)
@@ -195,6 +231,236 @@ static int write_model(const char *path, const struct model *m)
 	return bad;
 }
 
+/* ---- unsupervised: templates.h ---- */
+
+struct unsup {
+	struct tpl_table *t;
+	struct clean_ctx *ctx;
+	struct buf src, file;
+	int failed, fatal, quiet;
+	unsigned long long inputs;
+};
+
+/* The name of the folder that holds path (its last component). */
+static int folder_source(const char *path, struct buf *out)
+{
+	buf_clear(out);
+	if (!strcmp(path, "-"))
+		return buf_addstr(out, "-");
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	struct buf dir;
+	buf_init(&dir, PATH_MAX);
+	int rc = slash ? buf_add(&dir, path, n ? n : 1) : buf_addstr(&dir, ".");
+	const char *base = dir.ptr, *last = strrchr(dir.ptr, '/');
+	if (last && last[1])
+		base = last + 1;
+	char real[PATH_MAX];
+	if (!rc && (!strcmp(base, ".") || !strcmp(base, "..")) && realpath(dir.ptr, real)) {
+		last = strrchr(real, '/');
+		base = last && last[1] ? last + 1 : real;
+	}
+	if (!rc)
+		rc = buf_addstr(out, base);
+	buf_release(&dir);
+	return rc;
+}
+
+/* A document's source: its URL's host, else the file's folder. */
+static int doc_source(struct unsup *u, struct clean_reader *r)
+{
+	const char *url = clean_reader_meta(r, "url");
+	if (url && !tpl_url_host(url, &u->src))
+		return CLEAN_OK;
+	return buf_addstr(&u->src, u->file.ptr);
+}
+
+/* Count every document of one input file. */
+static void learn_file(struct unsup *u, const char *path)
+{
+	struct clean_opts co = { 0 };
+	struct clean_reader *r;
+	int rc = clean_reader_open(&r, path, &co);
+	if (rc) {
+		errorf(msg_name(path), "%s", rc == CLEAN_EIO ? strerror(errno) : clean_strerror(rc));
+		u->failed = 1;
+		return;
+	}
+	u->inputs++;
+	if (folder_source(path, &u->file))
+		u->fatal = CLEAN_ENOMEM;
+	const char *bytes;
+	size_t len;
+	while (!u->fatal && (rc = clean_reader_next(r, &bytes, &len)) != CLEAN_EOF) {
+		if (rc) {
+			errorf(msg_name(path), "%s", clean_reader_error(r)[0] ? clean_reader_error(r) : clean_strerror(rc));
+			u->failed = 1;
+			if (clean_reader_can_go_on(r))
+				continue;
+			break;
+		}
+		const char *html = clean_reader_meta(r, "html");
+		int is_html = html ? *html == '1' : clean_looks_like_html(bytes, len);
+		buf_clear(&u->src);
+		rc = doc_source(u, r);
+		if (!rc)
+			rc = tpl_add_doc(u->t, u->ctx, u->src.ptr, bytes, len, is_html,
+			                 clean_reader_meta(r, "url"));
+		if (rc == CLEAN_ETOOBIG || rc == CLEAN_ENOMEM) {
+			u->fatal = rc;
+		} else if (rc) {
+			errorf(msg_name(path), "%s", clean_strerror(rc));
+			u->failed = 1;
+		}
+	}
+	clean_reader_free(r);
+}
+
+static void learn_path(struct unsup *u, const char *path);
+
+static void learn_dir(struct unsup *u, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, not_hidden, by_name);
+	if (n < 0) {
+		errorf(dir, "%s", strerror(errno));
+		u->failed = 1;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char p[PATH_MAX];
+		if (snprintf(p, sizeof(p), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(p)) {
+			errorf(names[i]->d_name, "file name too long");
+			u->failed = 1;
+		} else if (!u->fatal) {
+			learn_path(u, p);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void learn_path(struct unsup *u, const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode))
+		learn_dir(u, path);
+	else
+		learn_file(u, path);
+}
+
+/* Sum a counts file into the table; 0, or 1 when it could not be read,
+ * or 2 when it was bad or the table full. */
+static int merge_file(struct unsup *u, const char *path)
+{
+	struct buf err;
+	buf_init(&err, 0);
+	int rc = slurp(path, &u->file) ? CLEAN_EIO : 0;
+	if (rc)
+		errorf(path, "%s", strerror(errno));
+	else if ((rc = tpl_read_counts(u->t, msg_name(path), u->file.ptr, u->file.len, &err)))
+		errorf(NULL, "%s", err.ptr);
+	buf_release(&err);
+	return rc == CLEAN_EIO ? 1 : rc ? 2 : 0;
+}
+
+static int write_out(const char *path, const struct buf *out)
+{
+	int to_stdout = !strcmp(path, "-");
+	FILE *f = to_stdout ? stdout : fopen(path, "w");
+	int bad = !f || fwrite(out->ptr, 1, out->len, f) != out->len;
+	if (to_stdout ? fflush(stdout) != 0 : f && fclose(f))
+		bad = 1;
+	if (bad)
+		errorf(msg_name(path), "%s", strerror(errno));
+	return bad;
+}
+
+/* Write the rules and/or the counts; 0 or 2. */
+static int unsup_write(struct unsup *u, const struct tpl_rule_opts *ro,
+                       const char *rules, const char *counts)
+{
+	struct buf out;
+	buf_init(&out, 0);
+	size_t nsrc, ntpl, nrules = 0;
+	uint64_t docs;
+	tpl_table_stats(u->t, &nsrc, &docs, &ntpl);
+	int rc = 0, bad = 0;
+	if (counts) {
+		rc = tpl_write_counts(u->t, &out);
+		bad = rc || write_out(counts, &out);
+	}
+	if (!bad && rules) {
+		buf_clear(&out);
+		rc = buf_addf(&out, "# rules learnt by clean learn from %llu documents of %zu sources\n"
+		              "# (min-docs %llu, min-share %g, max-words %u; format: patterns/README.md)\n",
+		              (unsigned long long)docs, nsrc, (unsigned long long)ro->min_docs,
+		              ro->min_share, ro->max_words);
+		if (!rc)
+			rc = tpl_write_rules(u->t, ro, &out, &nrules);
+		bad = rc || write_out(rules, &out);
+	}
+	if (rc)
+		errorf(NULL, "cannot write: %s", clean_strerror(rc));
+	if (!bad && !u->quiet)
+		fprintf(stderr, "%s: learn: %llu documents, %zu sources, %zu templates, %zu rules\n",
+		        msg_prog, (unsigned long long)docs, nsrc, ntpl, nrules);
+	buf_release(&out);
+	return bad ? LEARN_TROUBLE : 0;
+}
+
+static int learn_unsup(char **inputs, int n, const struct tpl_rule_opts *ro, size_t max,
+                       int merge, const char *rules, const char *counts, int quiet)
+{
+	struct unsup u = { .quiet = quiet };
+	struct clean_opts co = { .flags = CLEAN_F_NO_MODEL | CLEAN_F_NO_DEFAULTS };
+	buf_init(&u.src, 0);
+	buf_init(&u.file, merge ? 0 : PATH_MAX);
+	int rc = tpl_table_new(&u.t, max, ro->max_words);
+	if (!rc && !merge)
+		rc = clean_ctx_new(&u.ctx, &co);
+	for (int i = 0; !rc && !u.fatal && i < n; i++) {
+		if (!merge) {
+			learn_path(&u, inputs[i]);
+		} else {
+			int m = merge_file(&u, inputs[i]);
+			u.failed |= m == 1;
+			if (m == 2)
+				u.fatal = -1;
+		}
+	}
+	size_t nsrc = 0, ntpl = 0;
+	uint64_t docs = 0;
+	if (!rc)
+		tpl_table_stats(u.t, &nsrc, &docs, &ntpl);
+	int status = u.failed;
+	if (rc) {
+		errorf(NULL, "cannot set up: %s", clean_strerror(rc));
+		status = LEARN_TROUBLE;
+	} else if (u.fatal == CLEAN_ETOOBIG) {
+		errorf(NULL, "more than %zu templates: learn in shards with --counts and --merge, or raise --max-templates",
+		       max ? max : TPL_DEFAULT_MAX_ENTRIES);
+		status = LEARN_TROUBLE;
+	} else if (u.fatal > 0) {
+		errorf(NULL, "%s", clean_strerror(u.fatal));
+		status = LEARN_TROUBLE;
+	} else if (u.fatal) {
+		status = LEARN_TROUBLE;
+	} else if (!docs) {
+		errorf(NULL, "no documents to learn from");
+		status = LEARN_TROUBLE;
+	} else if (unsup_write(&u, ro, rules, counts)) {
+		status = LEARN_TROUBLE;
+	}
+	tpl_table_free(u.t);
+	clean_ctx_free(u.ctx);
+	buf_release(&u.src);
+	buf_release(&u.file);
+	return status;
+}
+
 int cmd_learn(int argc, char **argv)
 {
 	struct option longopts[NLEARN_OPTIONS + 1];
@@ -202,8 +468,10 @@ int cmd_learn(int argc, char **argv)
 		longopts[i] = learn_options[i].opt;
 	memset(&longopts[NLEARN_OPTIONS], 0, sizeof(longopts[0]));
 	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9, .min_lines = 20 };
-	const char *output = NULL;
-	int supervised = 0, quiet = 0, ch;
+	struct tpl_rule_opts ro = { .min_docs = 3, .min_share = 0.3, .max_words = 20 };
+	const char *output = NULL, *counts = NULL;
+	size_t max_templates = 0;
+	int supervised = 0, merge = 0, quiet = 0, ch;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":so:qh", longopts, NULL)) != -1) {
@@ -216,6 +484,12 @@ int cmd_learn(int argc, char **argv)
 		case OPT_COST: lo.cost = parse_number("cost", optarg, 1e-6, 1e6); break;
 		case OPT_GUARD: lo.guard = parse_number("guard", optarg, 0, 1); break;
 		case OPT_MIN_LINES: lo.min_lines = (unsigned)parse_number("min-lines", optarg, 0, 1e6); break;
+		case OPT_COUNTS: counts = optarg; break;
+		case OPT_MERGE: merge = 1; break;
+		case OPT_MIN_DOCS: ro.min_docs = (uint64_t)parse_number("min-docs", optarg, 1, 1e15); break;
+		case OPT_MIN_SHARE: ro.min_share = parse_number("min-share", optarg, 0, 1); break;
+		case OPT_MAX_WORDS: ro.max_words = (unsigned)parse_number("max-words", optarg, 1, 1000); break;
+		case OPT_MAX_TEMPLATES: max_templates = (size_t)parse_number("max-templates", optarg, 1, 1e12); break;
 		case ':': learn_usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)
@@ -223,8 +497,16 @@ int cmd_learn(int argc, char **argv)
 			learn_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (!supervised)
-		learn_usage_error("only --supervised learning is implemented so far");
+	if (!supervised) {
+		if (!output && !counts)
+			learn_usage_error("no output file (-o RULES or --counts FILE)");
+		if (optind == argc)
+			learn_usage_error(merge ? "no counts files to merge" : "no corpus to learn from");
+		return learn_unsup(argv + optind, argc - optind, &ro, max_templates, merge,
+		                   output, counts, quiet);
+	}
+	if (merge || counts)
+		learn_usage_error("--merge and --counts are for unsupervised learning");
 	if (!output)
 		learn_usage_error("no output file (-o MODEL)");
 	int nargs = argc - optind;

@@ -21,7 +21,10 @@
  *      density; sums go up the tree; the main content is the element with
  *      the highest good - bad balance, and its siblings that are content
  *      too are taken with it (pages split into several sections);
- *   5. the kept blocks become segments, each normalised with norm_line.
+ *   5. the edges of the main content are trimmed (html_trim: the title,
+ *      byline and date before the first paragraph, short lines after the
+ *      last), and the kept blocks become segments, each normalised with
+ *      norm_line (lines split by <br> joined unless they read as a list).
  * The JSON-LD articleBody, when much longer than what the DOM gave, is
  * taken instead (a page whose body is filled in by script).
  *

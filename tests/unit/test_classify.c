@@ -1,6 +1,7 @@
 /* Unit tests for classify.h: each precedence step of the contract, seen
  * through the public API (clean_text and the per-line view). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

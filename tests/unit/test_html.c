@@ -183,6 +183,25 @@ START_TEST(figcaption_dropped)
 }
 END_TEST
 
+/* The pre-pass leaves out script and style bodies, comments and svg
+ * bodies, but not JSON-LD, and not the text after an <svg/> or an <svg>
+ * that is never closed. */
+START_TEST(prepass_strips)
+{
+	struct clean_doc *d = extract(
+	        "<html><head><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", "
+	        "\"headline\": \"H\", \"author\": {\"name\": \"Jane Roe\"}}</script>"
+	        "<script>var s = '<p>not text</p>'; // </scr + ipt></script></head>"
+	        "<body><div><p>" PARA1 "<!-- a comment <p>not text</p> --></p>"
+	        "<svg viewBox=\"0 0 1 1\"><text>icon</text></svg><p>" PARA2 "</p>"
+	        "<svg class=x /><p>" PARA3 "</p><style>p::after { content: '<p>x</p>' }</style>"
+	        "<svg><text>never closed</text><p>" PARA1 "</p></div></body></html>");
+	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3 "\n" PARA1);
+	ck_assert_str_eq(d->meta[META_AUTHOR], "Jane Roe");
+	clean_doc_free(d);
+}
+END_TEST
+
 /* Class and id hints are read in other languages than English. */
 START_TEST(hints_other_languages)
 {
@@ -466,6 +485,7 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, long_head_kept);
 	tcase_add_test(tc, figcaption_dropped);
 	tcase_add_test(tc, hints_other_languages);
+	tcase_add_test(tc, prepass_strips);
 	tcase_add_test(tc, lists);
 	tcase_add_test(tc, tables);
 	tcase_add_test(tc, headings_quotes_pre);
