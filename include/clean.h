@@ -144,6 +144,9 @@ struct clean_line {
 size_t clean_doc_nlines(const struct clean_doc *doc);
 void clean_doc_line(const struct clean_doc *doc, size_t i,
                     struct clean_line *out);
+/* Lines whose decision is not CLEAN_DROP: what counting clean_doc_line's
+ * decisions gives, without building the explanations. */
+size_t clean_doc_nkept(const struct clean_doc *doc);
 
 /* Lines removed for category id (clean_ctx_category) in this document. */
 size_t clean_doc_removed(const struct clean_doc *doc, size_t category);

@@ -58,7 +58,7 @@ struct learn_option {
 
 static const struct learn_option learn_options[] = {
 	{ { "supervised", no_argument, NULL, 's' }, NULL, "learn the line model from RAW_DIR GOLD_DIR pairs" },
-	{ { "output", required_argument, NULL, 'o' }, "FILE", "write the model to FILE ('-': standard output)" },
+	{ { "output", required_argument, NULL, 'o' }, "FILE", "write the model or the rules to FILE ('-': standard output)" },
 	{ { "hash-bits", required_argument, NULL, OPT_HASH_BITS }, "N", "hashed word features in 2^N buckets, 0 for none (default 14)" },
 	{ { "cost", required_argument, NULL, OPT_COST }, "C", "inverse regularisation strength (default 1)" },
 	{ { "guard", required_argument, NULL, OPT_GUARD }, "SHARE", "leave documents with this share of prose words to the rules (default 0.9)" },
@@ -219,11 +219,10 @@ static int write_model(const char *path, const struct model *m)
 	int rc = buf_addf(&out, "# line model written by clean learn --supervised (format: src/model.h)\n");
 	if (!rc)
 		rc = model_write(m, &out);
-	FILE *f = rc ? NULL : strcmp(path, "-") ? fopen(path, "w") : stdout;
+	int to_stdout = !strcmp(path, "-");
+	FILE *f = rc ? NULL : to_stdout ? stdout : fopen(path, "w");
 	int bad = !f || fwrite(out.ptr, 1, out.len, f) != out.len;
-	if (f && f != stdout && fclose(f))
-		bad = 1;
-	if (f == stdout && fflush(stdout))
+	if (f && (to_stdout ? fflush(stdout) != 0 : fclose(f) != 0))
 		bad = 1;
 	if (bad)
 		errorf(path, "%s", rc ? clean_strerror(rc) : strerror(errno));
@@ -351,21 +350,6 @@ static void learn_path(struct unsup *u, const char *path)
 		learn_file(u, path);
 }
 
-/* Sum a counts file into the table; 0, or 1 when it could not be read,
- * or 2 when it was bad or the table full. */
-static int merge_file(struct unsup *u, const char *path)
-{
-	struct buf err;
-	buf_init(&err, 0);
-	int rc = slurp(path, &u->file) ? CLEAN_EIO : 0;
-	if (rc)
-		errorf(path, "%s", strerror(errno));
-	else if ((rc = tpl_read_counts(u->t, msg_name(path), u->file.ptr, u->file.len, &err)))
-		errorf(NULL, "%s", err.ptr);
-	buf_release(&err);
-	return rc == CLEAN_EIO ? 1 : rc ? 2 : 0;
-}
-
 static int write_out(const char *path, const struct buf *out)
 {
 	int to_stdout = !strcmp(path, "-");
@@ -378,15 +362,15 @@ static int write_out(const char *path, const struct buf *out)
 	return bad;
 }
 
-/* Write the rules and/or the counts; 0 or 2. */
+/* Write the rules and/or the counts; 0 or 2. ntpl: templates counted. */
 static int unsup_write(struct unsup *u, const struct tpl_rule_opts *ro,
-                       const char *rules, const char *counts)
+                       const char *rules, const char *counts, size_t ntpl)
 {
 	struct buf out;
 	buf_init(&out, 0);
-	size_t nsrc, ntpl, nrules = 0;
+	size_t nsrc, nrules = 0, in_table;
 	uint64_t docs;
-	tpl_table_stats(u->t, &nsrc, &docs, &ntpl);
+	tpl_table_stats(u->t, &nsrc, &docs, &in_table);
 	int rc = 0, bad = 0;
 	if (counts) {
 		rc = tpl_write_counts(u->t, &out);
@@ -411,6 +395,53 @@ static int unsup_write(struct unsup *u, const struct tpl_rule_opts *ro,
 	return bad ? LEARN_TROUBLE : 0;
 }
 
+/* --merge: stream the counts files (tpl_merge), the merged counts straight
+ * to counts; 0, 1 (some files unreadable) or 2. *ntpl: merged templates. */
+static int merge_files(struct unsup *u, char **inputs, int n, const struct tpl_rule_opts *ro,
+                       const char *rules, const char *counts, size_t *ntpl)
+{
+	FILE **files = calloc((size_t)n, sizeof(*files));
+	const char **names = calloc((size_t)n, sizeof(*names));
+	FILE *out = NULL;
+	int status = 0, k = 0;
+	if (!files || !names) {
+		errorf(NULL, "%s", clean_strerror(CLEAN_ENOMEM));
+		status = LEARN_TROUBLE;
+	}
+	for (int i = 0; !status && i < n; i++) {
+		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "r") : stdin;
+		if (!f) {
+			errorf(msg_name(inputs[i]), "%s", strerror(errno));
+			u->failed = 1;
+			continue;
+		}
+		files[k] = f;
+		names[k++] = msg_name(inputs[i]);
+	}
+	if (!status && counts && !(out = strcmp(counts, "-") ? fopen(counts, "w") : stdout)) {
+		errorf(msg_name(counts), "%s", strerror(errno));
+		status = LEARN_TROUBLE;
+	}
+	struct buf err;
+	buf_init(&err, 0);
+	int rc = status ? 0 : tpl_merge(u->t, files, names, (size_t)k, rules ? ro : NULL, out, ntpl, &err);
+	if (rc) {
+		errorf(NULL, "%s", err.ptr);
+		status = LEARN_TROUBLE;
+	}
+	if (out && (out == stdout ? fflush(out) != 0 : fclose(out) != 0)) {
+		errorf(msg_name(counts), "%s", strerror(errno));
+		status = LEARN_TROUBLE;
+	}
+	for (int i = 0; i < k; i++)
+		if (files[i] != stdin)
+			fclose(files[i]);
+	buf_release(&err);
+	free(files);
+	free(names);
+	return status;
+}
+
 static int learn_unsup(char **inputs, int n, const struct tpl_rule_opts *ro, size_t max,
                        int merge, const char *rules, const char *counts, int quiet)
 {
@@ -421,20 +452,18 @@ static int learn_unsup(char **inputs, int n, const struct tpl_rule_opts *ro, siz
 	int rc = tpl_table_new(&u.t, max, ro->max_words);
 	if (!rc && !merge)
 		rc = clean_ctx_new(&u.ctx, &co);
-	for (int i = 0; !rc && !u.fatal && i < n; i++) {
-		if (!merge) {
-			learn_path(&u, inputs[i]);
-		} else {
-			int m = merge_file(&u, inputs[i]);
-			u.failed |= m == 1;
-			if (m == 2)
-				u.fatal = -1;
-		}
-	}
-	size_t nsrc = 0, ntpl = 0;
+	size_t nsrc = 0, ntpl = 0, merged = 0;
 	uint64_t docs = 0;
+	if (!rc && merge && merge_files(&u, inputs, n, ro, rules, counts, &merged) == LEARN_TROUBLE)
+		u.fatal = -1;
+	for (int i = 0; !rc && !merge && !u.fatal && i < n; i++)
+		learn_path(&u, inputs[i]);
 	if (!rc)
 		tpl_table_stats(u.t, &nsrc, &docs, &ntpl);
+	if (merge) {
+		ntpl = merged;
+		counts = NULL; /* written as merged */
+	}
 	int status = u.failed;
 	if (rc) {
 		errorf(NULL, "cannot set up: %s", clean_strerror(rc));
@@ -451,7 +480,7 @@ static int learn_unsup(char **inputs, int n, const struct tpl_rule_opts *ro, siz
 	} else if (!docs) {
 		errorf(NULL, "no documents to learn from");
 		status = LEARN_TROUBLE;
-	} else if (unsup_write(&u, ro, rules, counts)) {
+	} else if (unsup_write(&u, ro, rules, counts, ntpl)) {
 		status = LEARN_TROUBLE;
 	}
 	tpl_table_free(u.t);

@@ -135,6 +135,14 @@ size_t clean_doc_nlines(const struct clean_doc *d)
 	return d->nsegs;
 }
 
+size_t clean_doc_nkept(const struct clean_doc *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->nsegs; i++)
+		n += d->segs[i].decision != CLEAN_DROP;
+	return n;
+}
+
 static const char *why_name(int why)
 {
 	switch (why) {

@@ -68,7 +68,7 @@ struct clean_doc {
 	size_t replaced;         /* undecodable bytes replaced by U+FFFD */
 	char *meta[6];           /* title, author, date, sitename, language, url */
 	struct buf scratch;      /* explain strings */
-	struct model_why *why;   /* per segment: the model's deciding features, or NULL (model.c) */
+	struct model_why *why;   /* what explains the model's decisions, or NULL (model.c) */
 };
 
 enum { META_TITLE, META_AUTHOR, META_DATE, META_SITENAME, META_LANGUAGE, META_URL, META_N };

@@ -412,6 +412,8 @@ struct html_meta {
 	char *title;           /* <title>, used when there is no og:title */
 	char *canonical;       /* <link rel=canonical>, preferred to og:url */
 	char *ld_body;         /* longest JSON-LD articleBody */
+	int article;           /* the page says it is an article: og:type,
+	                          a JSON-LD headline, an <article> */
 };
 
 /* Pages repeat their class values: the hints of the last values seen,
@@ -693,6 +695,7 @@ static void html_ld_walk(struct html_meta *m, const json_t *j, int depth)
 		m->ld_body = strdup(body);
 	}
 	if (body || json_object_get(j, "headline")) {
+		m->article = 1;
 		html_meta_puts(m, META_AUTHOR, html_ld_name(json_object_get(j, "author")));
 		html_meta_puts(m, META_DATE,
 		               json_string_value(json_object_get(j, "datePublished")));
@@ -740,6 +743,9 @@ static void html_read_meta(struct html_meta *m, const GumboNode *n, int in_body)
 	case GUMBO_TAG_HTML:
 		html_meta_puts(m, META_LANGUAGE, html_attr(el, "lang"));
 		break;
+	case GUMBO_TAG_ARTICLE:
+		m->article = 1;
+		break;
 	case GUMBO_TAG_TITLE:
 		if (!in_body && !m->title && (c = html_text_child(n)))
 			m->title = strdup(c);
@@ -755,6 +761,8 @@ static void html_read_meta(struct html_meta *m, const GumboNode *n, int in_body)
 			p = html_attr(el, "itemprop");
 		if (!p)
 			break;
+		if (!strcasecmp(p, "og:type") && !strncasecmp(c, "article", 7))
+			m->article = 1;
 		if (!strcasecmp(p, "og:title"))
 			html_meta_puts(m, META_TITLE, c);
 		else if (!strcasecmp(p, "og:site_name"))
@@ -1453,7 +1461,7 @@ static int html_output(struct clean_doc *doc, struct html_page *pg)
 	}
 	if (kept < html_p.weak)
 		kept = html_weak(pg);
-	else
+	else if (pg->meta.article)
 		rc = html_trim(pg);
 	buf_init(&tmp, 0);
 	if (!rc && pg->meta.ld_body &&

@@ -10,10 +10,20 @@
 #include "doc.h"
 #include "patterns.h"
 
-/* Per segment: the deciding features of its score, for --explain. */
-struct model_why {
+/* One segment's deciding features, for --explain. */
+struct model_top {
 	int16_t id[3];   /* feature id (dense, or FEAT_NDENSE + hash slot); -1 none */
 	float c[3];      /* its contribution to the score */
+};
+
+/* Per document (clean_doc.why): what model_explain needs to name the
+ * deciding features of a line. They are worked out only when asked for:
+ * most runs never explain a line. One block: the header, then n feature
+ * vectors, then n states. */
+struct model_why {
+	const struct model *m;   /* borrowed from the context, as doc->ctx is */
+	struct feat_vec *fv;
+	unsigned char *state;    /* 1: content */
 };
 
 static const struct pat_embedded model_files[] = {
@@ -384,7 +394,7 @@ int model_states(const struct model *m, double *s, const unsigned char *force,
 }
 
 static void top_features(const struct model *m, const struct feat_vec *v, int sign,
-                         struct model_why *w)
+                         struct model_top *w)
 {
 	for (int k = 0; k < 3; k++)
 		w->id[k] = -1, w->c[k] = 0;
@@ -404,12 +414,10 @@ static void top_features(const struct model *m, const struct feat_vec *v, int si
 	}
 }
 
-static void decide(struct clean_doc *d, const struct model *m, const struct feat_vec *fv,
-                   const unsigned char *state)
+static void decide(struct clean_doc *d, const unsigned char *state)
 {
 	for (size_t i = 0; i < d->nsegs; i++) {
 		struct seg *g = &d->segs[i];
-		top_features(m, &fv[i], state[i] ? 1 : -1, &d->why[i]);
 		if (state[i] && g->decision == CLEAN_DROP && g->why == WHY_CONTEXT) {
 			/* The context steps' guess is the model's to overrule. */
 			g->decision = g->off != g->orig_off || g->len != g->orig_len ? CLEAN_STRIP : CLEAN_KEEP;
@@ -432,17 +440,18 @@ int model_apply(struct clean_doc *d, const struct model *m)
 	size_t n = d->nsegs;
 	if (!n || n < m->min_lines)
 		return CLEAN_OK;
-	struct feat_vec *fv = malloc(n * sizeof(*fv));
+	/* The features and states stay with the document (d->why) for
+	 * model_explain when the model decides. */
+	struct model_why *why = malloc(sizeof(*why) + n * sizeof(struct feat_vec) + n);
+	struct feat_vec *fv = why ? (struct feat_vec *)(why + 1) : NULL;
 	double *s = malloc(n * sizeof(*s));
-	unsigned char *force = malloc(2 * n);
+	unsigned char *force = malloc(n);
 	const char *lang;
 	int rc = fv && s && force ? feat_doc(d, m->stop, fv, &lang) : CLEAN_ENOMEM;
 	/* A document the model leaves to the rules gets no score at all, so
 	 * that --explain shows only what decided. */
 	int active = !rc && model_active(m, fv, n);
-	if (active && !(d->why = malloc(n * sizeof(*d->why))))
-		rc = CLEAN_ENOMEM;
-	unsigned char *state = force + n;
+	unsigned char *state = fv ? (unsigned char *)(fv + n) : NULL;
 	for (size_t i = 0; active && !rc && i < n; i++) {
 		s[i] = model_score(m, &fv[i]);
 		d->segs[i].score = (float)s[i];
@@ -450,9 +459,16 @@ int model_apply(struct clean_doc *d, const struct model *m)
 	}
 	if (active && !rc)
 		rc = model_states(m, s, force, fv, n, state);
-	if (active && !rc)
-		decide(d, m, fv, state);
-	free(fv);
+	if (active && !rc) {
+		decide(d, state);
+		why->m = m;
+		why->fv = fv;
+		why->state = state;
+		free(d->why);
+		d->why = why;
+		why = NULL;
+	}
+	free(why);
 	free(s);
 	free(force);
 	return rc;
@@ -480,7 +496,9 @@ void model_explain(const struct clean_doc *d, size_t i, struct buf *out)
 {
 	if (!d->why || i >= d->nsegs)
 		return;
-	const struct model_why *w = &d->why[i];
+	const struct model_why *y = d->why;
+	struct model_top top, *w = &top;
+	top_features(y->m, &y->fv[i], y->state[i] ? 1 : -1, &top);
 	for (int k = 0; k < 3 && w->id[k] >= 0; k++) {
 		if (k)
 			buf_addch(out, ' ');

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* memmem */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,8 +136,13 @@ static int add_folded(struct buf *out, const char *w, size_t n)
 				i++;
 				continue;
 			}
+			/* lower case only where it maps back (not U+0130 to 'i',
+			 * which PCRE2's caseless matching would not match) */
+			utf8proc_int32_t lower = utf8proc_tolower(cp);
+			if (utf8proc_toupper(lower) != cp)
+				lower = cp;
 			utf8proc_uint8_t enc[4];
-			utf8proc_ssize_t e = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+			utf8proc_ssize_t e = utf8proc_encode_char(lower, enc);
 			rc = buf_add(out, enc, (size_t)e);
 			i += (size_t)k;
 		}
@@ -630,17 +637,36 @@ static int sorted_make(const struct tpl_table *t, int (*cmp)(const void *, const
 	return CLEAN_OK;
 }
 
+/* The header and the source lines of a counts file. */
+static int counts_head_sorted(const struct tpl_table *t, const struct tpl_sorted *s,
+                              struct buf *out)
+{
+	int rc = buf_addstr(out, "clean-counts\t1\n");
+	for (size_t i = 0; !rc && i < t->nsrc; i++) {
+		const struct tpl_src *src = &t->srcs[s->byrank[i]];
+		rc = buf_addf(out, "source\t%llu\t%s\n", (unsigned long long)src->docs, src->name);
+	}
+	return rc;
+}
+
+static int counts_head(const struct tpl_table *t, struct buf *out)
+{
+	struct tpl_sorted s;
+	int rc = sorted_make(t, by_src_tpl, &s);
+	if (rc)
+		return rc;
+	rc = counts_head_sorted(t, &s, out);
+	sorted_free(&s);
+	return rc;
+}
+
 int tpl_write_counts(const struct tpl_table *t, struct buf *out)
 {
 	struct tpl_sorted s;
 	int rc = sorted_make(t, by_src_tpl, &s);
 	if (rc)
 		return rc;
-	rc = buf_addstr(out, "clean-counts\t1\n");
-	for (size_t i = 0; !rc && i < t->nsrc; i++) {
-		const struct tpl_src *src = &t->srcs[s.byrank[i]];
-		rc = buf_addf(out, "source\t%llu\t%s\n", (unsigned long long)src->docs, src->name);
-	}
+	rc = counts_head_sorted(t, &s, out);
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		const struct tpl_ent *e = s.ents[i];
 		rc = buf_addf(out, "tpl\t%llu\t%s\t%s\n", (unsigned long long)e->docs,
@@ -671,6 +697,19 @@ static void split_fields(const char *s, size_t n, struct tpl_line *l)
 			break;
 		i = end + 1;
 	}
+}
+
+static int valid_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0 || cp == 0)
+			return 0;
+		i += (size_t)k;
+	}
+	return 1;
 }
 
 static int parse_count(const char *s, size_t n, uint64_t *v)
@@ -704,6 +743,9 @@ static int counts_line(struct tpl_table *t, const char *s, size_t n, int add,
 		return CLEAN_EFORMAT;
 	*what = "empty name or template";
 	if (!l.len[2] || (is_tpl && !l.len[3]) || memchr(l.f[2], '\0', l.len[2]))
+		return CLEAN_EFORMAT;
+	*what = "not valid UTF-8";
+	if (!valid_utf8(s, n))
 		return CLEAN_EFORMAT;
 	if (!add)
 		return CLEAN_OK;
@@ -824,5 +866,227 @@ int tpl_write_rules(const struct tpl_table *t, const struct tpl_rule_opts *o,
 	sorted_free(&s);
 	if (nrules)
 		*nrules = rules;
+	return rc;
+}
+
+/* ---- streaming merge ---- */
+
+#define TPL_MAX_LINE 8192
+
+/* One input of a merge: its current tpl record, or eof. */
+struct tpl_in {
+	FILE *f;
+	const char *name;
+	size_t lineno;
+	struct buf line, prev;      /* current record; the one before (order check) */
+	struct tpl_line l;
+	uint64_t count;
+	int is_src, eof;
+};
+
+static int in_fail(struct tpl_in *in, struct buf *err, const char *what)
+{
+	buf_clear(err);
+	buf_addf(err, "%s:%zu: %s", in->name, in->lineno, what);
+	return CLEAN_EFORMAT;
+}
+
+/* Read the next record of in (comments and blank lines skipped). */
+static int in_next(struct tpl_in *in, struct buf *err)
+{
+	for (;;) {
+		int c;
+		buf_clear(&in->line);
+		while ((c = getc(in->f)) != EOF && c != '\n')
+			if (buf_addch(&in->line, c))
+				return in_fail(in, err, "line too long");
+		if (ferror(in->f)) {
+			buf_clear(err);
+			buf_addf(err, "%s: %s", in->name, strerror(errno));
+			return CLEAN_EIO;
+		}
+		if (c == EOF && !in->line.len) {
+			in->eof = 1;
+			return in->lineno ? CLEAN_OK : in_fail(in, err, "empty counts file");
+		}
+		in->lineno++;
+		if (in->line.len && in->line.ptr[in->line.len - 1] == '\r')
+			buf_truncate(&in->line, in->line.len - 1);
+		const char *s = in->line.ptr, *what;
+		size_t n = in->line.len;
+		if (in->lineno == 1) {
+			if (n != 14 || memcmp(s, "clean-counts\t1", 14))
+				return in_fail(in, err, "not a counts file (no 'clean-counts<TAB>1' header)");
+			continue;
+		}
+		if (!n || s[0] == '#')
+			continue;
+		if (counts_line(NULL, s, n, 0, &what))
+			return in_fail(in, err, what);
+		split_fields(s, n, &in->l);
+		parse_count(in->l.f[1], in->l.len[1], &in->count);
+		in->is_src = in->l.nf == 3;
+		return CLEAN_OK;
+	}
+}
+
+static int field_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? c : (an > bn) - (an < bn);
+}
+
+/* Order of two tpl records: source, then template. */
+static int rec_cmp(const struct tpl_line *a, const struct tpl_line *b)
+{
+	int c = field_cmp(a->f[2], a->len[2], b->f[2], b->len[2]);
+	return c ? c : field_cmp(a->f[3], a->len[3], b->f[3], b->len[3]);
+}
+
+/* The index of a source already in t, or -1. */
+static long src_find(const struct tpl_table *t, const char *name, size_t n)
+{
+	uint64_t h = tpl_hash(0, name, n);
+	for (size_t j = t->slotcap ? h & (t->slotcap - 1) : 0; t->slotcap;
+	     j = (j + 1) & (t->slotcap - 1)) {
+		uint32_t k = t->srcslot[j];
+		if (!k)
+			break;
+		const char *s = t->srcs[k - 1].name;
+		if (strlen(s) == n && !memcmp(s, name, n))
+			return (long)k - 1;
+	}
+	return -1;
+}
+
+/* Phase 1: the header and source lines of every input, summed into t. */
+static int merge_sources(struct tpl_table *t, struct tpl_in *in, size_t n, struct buf *err)
+{
+	int rc = CLEAN_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		while (!(rc = in_next(&in[i], err)) && !in[i].eof && in[i].is_src) {
+			char name[TPL_MAX_SOURCE + 1];
+			uint32_t src;
+			if (in[i].l.len[2] > TPL_MAX_SOURCE)
+				return in_fail(&in[i], err, "source name too long");
+			memcpy(name, in[i].l.f[2], in[i].l.len[2]);
+			name[in[i].l.len[2]] = '\0';
+			if ((rc = src_get(t, name, &src)))
+				return rc;
+			t->srcs[src].docs += in[i].count;
+			t->docs += in[i].count;
+		}
+	}
+	return rc;
+}
+
+/* Advance an input past its current tpl record, checking the order. */
+static int merge_advance(struct tpl_in *in, struct buf *err)
+{
+	struct tpl_line before;
+	buf_swap(&in->line, &in->prev);
+	split_fields(in->prev.ptr, in->prev.len, &before);
+	int rc = in_next(in, err);
+	if (rc || in->eof)
+		return rc;
+	if (in->is_src)
+		return in_fail(in, err, "source line after tpl lines");
+	if (rec_cmp(&before, &in->l) >= 0)
+		return in_fail(in, err, "not in order (sorted by source, then template)");
+	return CLEAN_OK;
+}
+
+/* One merged record: written to out, kept in t when it is a rule. */
+static int merge_emit(struct tpl_table *t, const struct tpl_line *l, uint64_t docs,
+                      const struct tpl_rule_opts *keep, FILE *out)
+{
+	long src = src_find(t, l->f[2], l->len[2]);
+	if (src < 0)
+		return CLEAN_EFORMAT;
+	if (out)
+		fprintf(out, "tpl\t%llu\t%s\t%.*s\n", (unsigned long long)docs, t->srcs[src].name,
+		        (int)l->len[3], l->f[3]);
+	struct tpl_ent probe = { .tpl = (char *)l->f[3], .docs = docs, .src = (uint32_t)src,
+	                         .len = (uint32_t)l->len[3] };
+	struct tpl_ent *e;
+	if (!keep || l->len[3] > TPL_MAX_BYTES || !is_rule(t, &probe, keep))
+		return CLEAN_OK;
+	int rc = ent_get(t, (uint32_t)src, l->f[3], l->len[3], &e);
+	if (!rc)
+		e->docs = docs;
+	return rc;
+}
+
+/* Phase 2: the k-way merge of the inputs' tpl records. */
+static int merge_tpls(struct tpl_table *t, struct tpl_in *in, size_t n,
+                      const struct tpl_rule_opts *keep, FILE *out, size_t *merged,
+                      struct buf *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!in[i].eof && in[i].is_src)
+			return in_fail(&in[i], err, "source line after tpl lines");
+	for (;;) {
+		size_t min = n;
+		for (size_t i = 0; i < n; i++)
+			if (!in[i].eof && (min == n || rec_cmp(&in[i].l, &in[min].l) < 0))
+				min = i;
+		if (min == n)
+			return CLEAN_OK;
+		struct tpl_line key = in[min].l; /* in[min] stays put until the end */
+		uint64_t docs = 0;
+		int rc = CLEAN_OK;
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (in[i].eof || (i != min && rec_cmp(&in[i].l, &key)))
+				continue;
+			if (docs > UINT64_MAX - in[i].count)
+				rc = in_fail(&in[i], err, "count overflows");
+			docs += in[i].count;
+			if (!rc && i != min)
+				rc = merge_advance(&in[i], err);
+		}
+		if (!rc && (rc = merge_emit(t, &key, docs, keep, out)) == CLEAN_EFORMAT)
+			rc = in_fail(&in[min], err, "template of a source with no source line");
+		if (!rc)
+			rc = merge_advance(&in[min], err);
+		if (rc)
+			return rc;
+		(*merged)++;
+	}
+}
+
+int tpl_merge(struct tpl_table *t, FILE *const *files, const char *const *names,
+              size_t n, const struct tpl_rule_opts *keep, FILE *out, size_t *merged,
+              struct buf *err)
+{
+	struct tpl_in *in = calloc(n ? n : 1, sizeof(*in));
+	if (!in)
+		return CLEAN_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		in[i].f = files[i];
+		in[i].name = names[i];
+		buf_init(&in[i].line, TPL_MAX_LINE);
+		buf_init(&in[i].prev, TPL_MAX_LINE);
+	}
+	*merged = 0;
+	int rc = merge_sources(t, in, n, err);
+	if (!rc && out) {
+		struct buf head;
+		buf_init(&head, 0);
+		rc = counts_head(t, &head);
+		if (!rc)
+			fwrite(head.ptr, 1, head.len, out);
+		buf_release(&head);
+	}
+	if (!rc)
+		rc = merge_tpls(t, in, n, keep, out, merged, err);
+	if (rc == CLEAN_ENOMEM || rc == CLEAN_ETOOBIG) {
+		buf_clear(err);
+		buf_addstr(err, clean_strerror(rc));
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf_release(&in[i].line);
+		buf_release(&in[i].prev);
+	}
+	free(in);
 	return rc;
 }

@@ -15,7 +15,8 @@
  *      1.5.2024), becomes "\t" with the punctuation around kept;
  *   4. in every other word, each run of ASCII digits becomes "\d", a
  *      backslash becomes "\\", and each letter is lower-cased (Unicode
- *      simple lower case, as PCRE2's caseless matching folds).
+ *      simple lower case, where upper-casing it gives the letter back:
+ *      U+0130 stays, as PCRE2's caseless matching would not match "i").
  * So a template never holds a tab or a newline, and a backslash in it
  * always starts one of \u \e \t \d \\.
  *
@@ -35,7 +36,10 @@
  * hash table capped at max entries (templates plus sources): adding past
  * the cap fails with CLEAN_ETOOBIG and nothing is pruned, so that counts
  * stay exact and shards merge to the same result as one run. Learning
- * that needs more is split into shards (tpl_write_counts) and merged.
+ * that needs more is split into shards (tpl_write_counts) and merged
+ * (tpl_merge, which holds only sources and rules). A table belongs to one
+ * thread, and tpl_write_counts, tpl_write_rules and tpl_merge must not
+ * run in two threads at once (their sorting uses file-static state).
  *
  * Counts file (tpl_write_counts, tpl_read_counts), version 1, UTF-8
  * text, one record a line, fields separated by one tab:
@@ -47,8 +51,9 @@
  * count; every tpl line's SOURCE has a source line. Lines starting with
  * '#' are comments. Reading adds the counts to the table (so reading
  * several files merges them); a malformed file is rejected whole with
- * CLEAN_EFORMAT and err holds "NAME:LINE: what went wrong". Writing the
- * same counts always gives the same bytes.
+ * CLEAN_EFORMAT and err holds "NAME:LINE: what went wrong" (a bad count,
+ * a missing field, a name or template that is not valid UTF-8). Writing
+ * the same counts always gives the same bytes.
  *
  * Rules (tpl_write_rules): a template of a source is a rule when it
  * occurs in at least min_docs documents and in at least min_share of the
@@ -68,6 +73,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 
@@ -119,6 +125,24 @@ void tpl_table_stats(const struct tpl_table *t, size_t *sources,
 int tpl_write_counts(const struct tpl_table *t, struct buf *out);
 int tpl_read_counts(struct tpl_table *t, const char *name, const char *text,
                     size_t len, struct buf *err);
+/*
+ * Merge counts files without holding their templates: files[i] (named
+ * names[i] in messages) are read as streams, each sorted as
+ * tpl_write_counts writes it. Their sources are summed into t first; then
+ * their tpl records are merged in order and summed: each merged record is
+ * written to out (when not NULL) after the header and the merged source
+ * lines, so out gets the bytes tpl_write_counts would give for the sum;
+ * and a record that is a rule under keep (when not NULL) is added to t,
+ * so that tpl_write_rules(t, keep) then gives the rules of the sum. So
+ * memory holds the sources and the rules only, not every template.
+ * *merged receives the number of merged tpl records. A malformed or
+ * unsorted input gives CLEAN_EFORMAT with "NAME:LINE: what went wrong" in
+ * err (out may then hold a part); a read error CLEAN_EIO. Write errors on
+ * out are the caller's to check (ferror).
+ */
+int tpl_merge(struct tpl_table *t, FILE *const *files, const char *const *names,
+              size_t n, const struct tpl_rule_opts *keep, FILE *out, size_t *merged,
+              struct buf *err);
 /* Appends the rules; *nrules (may be NULL) receives how many. */
 int tpl_write_rules(const struct tpl_table *t, const struct tpl_rule_opts *o,
                     struct buf *out, size_t *nrules);

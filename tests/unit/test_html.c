@@ -152,6 +152,28 @@ START_TEST(edges_trimmed)
 }
 END_TEST
 
+/* Edges are trimmed on pages that say they are articles (an <article>,
+ * og:type article, a JSON-LD headline) only: the heading of a service or
+ * listing page is its content. */
+START_TEST(edges_kept_off_articles)
+{
+	static const char *const heads[] = {
+		"<html><head><meta property=\"og:type\" content=\"article\"></head><body><div>",
+		"<html><head><script type=\"application/ld+json\">{\"headline\": \"x\"}"
+		"</script></head><body><div>",
+		"<html><head><meta property=\"og:type\" content=\"website\"></head><body><div>"
+	};
+	for (int i = 0; i < 3; i++) {
+		char page[4096];
+		snprintf(page, sizeof(page), "%s<h1>Pricing plans</h1>" ARTICLE("")
+		         "</div></body></html>", heads[i]);
+		struct clean_doc *d = extract(page);
+		ck_assert_int_eq(strstr(joined(d), "Pricing plans") != NULL, i == 2);
+		clean_doc_free(d);
+	}
+}
+END_TEST
+
 /* A long run of short lines at the head is not trimmed: it is not a
  * title and a byline. */
 START_TEST(long_head_kept)
@@ -483,6 +505,7 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, br_splits);
 	tcase_add_test(tc, edges_trimmed);
 	tcase_add_test(tc, long_head_kept);
+	tcase_add_test(tc, edges_kept_off_articles);
 	tcase_add_test(tc, figcaption_dropped);
 	tcase_add_test(tc, hints_other_languages);
 	tcase_add_test(tc, prepass_strips);

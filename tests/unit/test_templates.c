@@ -1,12 +1,15 @@
 /* test_templates.c: line templates (src/templates.h): normalisation rules
  * one by one, the regex a template becomes, counting by distinct
  * documents, the counts file round trip and its errors, and merging. */
+#define _GNU_SOURCE /* fmemopen, open_memstream */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clean.h"
 #include "buf.h"
+#include "patterns.h"
 #include "templates.h"
 
 static struct buf tb;
@@ -61,6 +64,41 @@ START_TEST(test_regex)
 	ck_assert_str_eq(regex("c:\\\\dir"), "^c\\:\\\\dir$");
 	ck_assert_str_eq(regex("über"), "^über$");
 	buf_release(&tb);
+}
+END_TEST
+
+/* The contract of tpl_regex: the rule made from a line's template, read
+ * as a pattern file, matches that line. */
+START_TEST(test_regex_matches_line)
+{
+	static const char *const lines[] = {
+		"Home | World News", "ÉCOLE Über Straße", "İstanbul ΣΟΦΙΑ", "C:\\dir [x] (y) {z} ^$.*+?#",
+		"Posted 2024-05-01, by", "See https://Example.com/a?b=1 now", "Mail: Editor@Site.example.",
+		"Page 3 of 12", "(1.5.2024)", "首页 | 新闻", "Tab\tand  spaces",
+	};
+	struct buf t, rule, err;
+	buf_init(&t, 0);
+	buf_init(&rule, 0);
+	buf_init(&err, 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct pat_set *ps;
+		struct pat_hit hits[4];
+		buf_clear(&t);
+		buf_clear(&rule);
+		ck_assert_int_eq(tpl_normalise(lines[i], strlen(lines[i]), &t), CLEAN_OK);
+		buf_addstr(&rule, "learned drop ");
+		ck_assert_int_eq(tpl_regex(t.ptr, t.len, &rule), CLEAN_OK);
+		ck_assert_int_eq(pat_set_new(&ps), CLEAN_OK);
+		ck_assert_msg(!pat_set_add(ps, "r", rule.ptr, rule.len, &err), "%s: %s", rule.ptr, err.ptr);
+		ck_assert_int_eq(pat_set_compile(ps, &err), CLEAN_OK);
+		/* the line as the matcher sees it: spaces collapsed */
+		const char *line = i == 10 ? "Tab and spaces" : lines[i];
+		ck_assert_msg(pat_scan(ps, line, strlen(line), hits, 4) == 1, "%s does not match %s", rule.ptr, line);
+		pat_set_free(ps);
+	}
+	buf_release(&t);
+	buf_release(&rule);
+	buf_release(&err);
 }
 END_TEST
 
@@ -204,6 +242,71 @@ START_TEST(test_merge)
 }
 END_TEST
 
+START_TEST(test_stream_merge)
+{
+	/* tpl_merge over streams: the counts of the sum, and the rules of the
+	 * sum with only the rules held in memory */
+	struct tpl_table *s1, *s2, *one, *m;
+	struct buf a, b, want, err, rules, want_rules;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	buf_init(&want, 0);
+	buf_init(&err, 0);
+	buf_init(&rules, 0);
+	buf_init(&want_rules, 0);
+	ck_assert_int_eq(tpl_table_new(&s1, 0, 0), CLEAN_OK);
+	ck_assert_int_eq(tpl_table_new(&s2, 0, 0), CLEAN_OK);
+	ck_assert_int_eq(tpl_table_new(&one, 0, 0), CLEAN_OK);
+	ck_assert_int_eq(tpl_table_new(&m, 0, 0), CLEAN_OK);
+	const char *mids[] = { "Alpha story", "Beta story", "Gamma story", "Delta story", "Epsilon" };
+	for (int i = 0; i < 5; i++) {
+		const char *src = i % 2 ? "y" : i == 4 ? "z" : "x";
+		add3(one, src, mids[i]);
+		add3(i < 2 ? s1 : s2, src, mids[i]);
+	}
+	counts(s1, &a);
+	counts(s2, &b);
+	counts(one, &want);
+	FILE *in[2] = { fmemopen(a.ptr, a.len, "r"), fmemopen(b.ptr, b.len, "r") };
+	const char *names[2] = { "a", "b" };
+	char *got = NULL;
+	size_t gotlen = 0, merged = 0;
+	FILE *out = open_memstream(&got, &gotlen);
+	struct tpl_rule_opts ro = { .min_docs = 2, .min_share = 0.5, .max_words = 20 };
+	ck_assert_int_eq(tpl_merge(m, in, names, 2, &ro, out, &merged, &err), CLEAN_OK);
+	fclose(out);
+	ck_assert_str_eq(got, want.ptr);
+	ck_assert_uint_eq(merged, 11);
+	size_t src, ntpl;
+	uint64_t docs;
+	tpl_table_stats(m, &src, &docs, &ntpl);
+	ck_assert_uint_eq(docs, 5);
+	ck_assert_uint_eq(ntpl, 4); /* the rules only: 2 templates in x and y */
+	ck_assert_int_eq(tpl_write_rules(m, &ro, &rules, NULL), CLEAN_OK);
+	ck_assert_int_eq(tpl_write_rules(one, &ro, &want_rules, NULL), CLEAN_OK);
+	ck_assert_str_eq(rules.ptr, want_rules.ptr);
+	fclose(in[0]);
+	fclose(in[1]);
+	free(got);
+	/* out of order */
+	const char *bad = "clean-counts\t1\nsource\t1\tx\ntpl\t1\tx\tb\ntpl\t1\tx\ta\n";
+	in[0] = fmemopen((void *)bad, strlen(bad), "r");
+	ck_assert_int_eq(tpl_merge(m, in, names, 1, NULL, NULL, &merged, &err), CLEAN_EFORMAT);
+	ck_assert_str_eq(err.ptr, "a:4: not in order (sorted by source, then template)");
+	fclose(in[0]);
+	tpl_table_free(s1);
+	tpl_table_free(s2);
+	tpl_table_free(one);
+	tpl_table_free(m);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&want);
+	buf_release(&err);
+	buf_release(&rules);
+	buf_release(&want_rules);
+}
+END_TEST
+
 static int bad_counts(const char *text, const char *want)
 {
 	struct tpl_table *t;
@@ -281,10 +384,12 @@ static Suite *templates_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_normalise);
 	tcase_add_test(tc, test_regex);
+	tcase_add_test(tc, test_regex_matches_line);
 	tcase_add_test(tc, test_eligible);
 	tcase_add_test(tc, test_url_host);
 	tcase_add_test(tc, test_counts);
 	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_stream_merge);
 	tcase_add_test(tc, test_counts_errors);
 	tcase_add_test(tc, test_cap);
 	tcase_add_test(tc, test_add_doc);
