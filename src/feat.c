@@ -240,8 +240,20 @@ enum { K_SYM = 0, K_SPACE, K_LOWER, K_UPPER, K_DIGIT, K_UNDER, K_WORD };
 
 static unsigned char ascii_kind[128];
 
+/* log1pf of the small counts (words, bytes, lines) the features take it
+ * of, worked out once: log1p_count(k) == log1pf((float)k), bit for bit. */
+#define LOG1P_TABLE 4096
+static float log1p_tab[LOG1P_TABLE];
+
+static inline float log1p_count(size_t k)
+{
+	return k < LOG1P_TABLE ? log1p_tab[k] : log1pf((float)k);
+}
+
 static void init_kinds(void)
 {
+	for (size_t k = 0; k < LOG1P_TABLE; k++)
+		log1p_tab[k] = log1pf((float)k);
 	for (int c = 0; c < 128; c++)
 		ascii_kind[c] = c == ' ' ? K_SPACE : c >= 'a' && c <= 'z' ? K_LOWER :
 		                c >= 'A' && c <= 'Z' ? K_UPPER : c >= '0' && c <= '9' ? K_DIGIT :
@@ -311,6 +323,20 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 	int in_tok = 0;
 	sc->in_word = 0;
 	for (size_t i = 0; i < n; i += len) {
+		if (sc->in_word) {
+			/* The common case in one go: more lower-case ASCII
+			 * letters of a word, as the general path counts them. */
+			uint32_t wh = sc->wh;
+			size_t j = i;
+			while (j < n && (unsigned char)(s[j] - 'a') < 26)
+				wh = wh_step(wh, (unsigned char)s[j++]);
+			r.lower += (unsigned)(j - i);
+			sc->wlen += (unsigned)(j - i);
+			sc->wh = wh;
+			i = j;
+			if (i >= n)
+				break;
+		}
 		unsigned char c = (unsigned char)s[i];
 		utf8proc_int32_t cp = c;
 		int k;
@@ -423,10 +449,10 @@ static void own_features(const struct scan *r, const struct seg *g, const char *
 	v->h[FEAT_H_FIRST] = r->first ? wh_final(r->first ^ 0x51u) : 0;
 	v->h[FEAT_H_LAST] = r->words > 1 ? wh_final(r->last ^ 0xa3u) : 0;
 	v->h[FEAT_H_LINE] = r->words && r->words <= 4 ? r->line : 0;
-	v->x[FEAT_WORDS] = log1pf((float)r->words) / 5.0f;
+	v->x[FEAT_WORDS] = log1p_count(r->words) / 5.0f;
 	v->x[FEAT_CAPS] = (float)r->caps / w;
 	v->x[FEAT_SHORT] = r->words <= 3;
-	v->x[FEAT_LEN] = log1pf((float)n) / 6.0f;
+	v->x[FEAT_LEN] = log1p_count(n) / 6.0f;
 	v->x[FEAT_END] = (float)ends_sentence(s, n);
 	v->x[FEAT_DIGIT] = chars >= 1 ? (float)r->digits / chars : 0;
 	v->x[FEAT_SYM] = chars >= 1 ? (float)r->syms / chars : 0;
@@ -469,27 +495,33 @@ static int pick_language(const uint16_t *hits, size_t n, int nlangs)
 	return best;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Lines whose text occurs more than once in the document. */
+/* Lines whose text occurs more than once in the document: an open
+ * addressing table of the text hashes, counting each up to 2. */
 static int mark_repeats(const struct base *b, size_t n, struct feat_vec *out)
 {
-	uint64_t *h = malloc(n * sizeof(*h));
-	if (!h)
-		return CLEAN_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		h[i] = b[i].hash;
-	qsort(h, n, sizeof(*h), cmp_u64);
-	for (size_t i = 0; i < n; i++) {
-		const uint64_t *p = bsearch(&b[i].hash, h, n, sizeof(*h), cmp_u64);
-		out[i].x[FEAT_REPEAT] = (p > h && p[-1] == b[i].hash) || (p + 1 < h + n && p[1] == b[i].hash);
+	size_t cap = 16;
+	int shift = 60;
+	while (cap < 2 * n)
+		cap <<= 1, shift--;
+	uint64_t *key = malloc(cap * sizeof(*key));
+	unsigned char *cnt = calloc(cap, 1);
+	size_t *slot = malloc(n * sizeof(*slot));
+	int rc = key && cnt && slot ? CLEAN_OK : CLEAN_ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++) {
+		uint64_t h = b[i].hash;
+		size_t k = (size_t)((h * 0x9e3779b97f4a7c15ULL) >> shift) & (cap - 1);
+		while (cnt[k] && key[k] != h)
+			k = (k + 1) & (cap - 1);
+		key[k] = h;
+		cnt[k] += cnt[k] < 2;
+		slot[i] = k;
 	}
-	free(h);
-	return CLEAN_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		out[i].x[FEAT_REPEAT] = cnt[slot[i]] > 1;
+	free(key);
+	free(cnt);
+	free(slot);
+	return rc;
 }
 
 static void neighbours(const struct base *b, size_t n, size_t i, struct feat_vec *v)
@@ -553,6 +585,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		prose_words += b[i].prose > 0 ? b[i].nwords : 0;
 	}
 	float dprose = total ? (float)prose_words / (float)total : 0;
+	float dlines = log1p_count(n) / 8.0f;
 	float ddropped = 0, dlink = 0;
 	for (size_t i = 0; i < n; i++) {
 		ddropped += b[i].dropped;
@@ -576,7 +609,8 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	for (size_t i = n; i-- > 0;) {
 		dist = b[i].prose > 0 ? 0 : dist + 1;
 		float dd = fminf(out[i].x[FEAT_DIST], (float)dist);
-		out[i].x[FEAT_DIST] = log1pf(fminf(dd, 1000)) / 3.0f;
+		/* dd counts lines: a whole number, so the table has it */
+		out[i].x[FEAT_DIST] = log1p_count((size_t)fminf(dd, 1000)) / 3.0f;
 	}
 	size_t bstart = 0;
 	for (size_t i = 0; i <= n; i++) {
@@ -584,8 +618,9 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 			size_t bw = 0;
 			for (size_t j = bstart; j < i; j++)
 				bw += b[j].nwords;
+			float block = log1p_count(bw) / 6.0f;
 			for (size_t j = bstart; j < i; j++)
-				out[j].x[FEAT_BLOCK] = log1pf((float)bw) / 6.0f;
+				out[j].x[FEAT_BLOCK] = block;
 			bstart = i;
 		}
 	}
@@ -608,7 +643,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_TAIL] = after < 0.1f;
 		v->x[FEAT_INSIDE] = i >= first && i <= last && first < n;
 		v->x[FEAT_D_PROSE] = dprose;
-		v->x[FEAT_D_LINES] = log1pf((float)n) / 8.0f;
+		v->x[FEAT_D_LINES] = dlines;
 		v->x[FEAT_D_SHORT] = dprose * v->x[FEAT_SHORT];
 		v->x[FEAT_D_DROPPED] = ddropped;
 		v->x[FEAT_D_LINK] = dlink;

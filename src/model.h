@@ -96,7 +96,9 @@ int model_states(const struct model *m, double *s, const unsigned char *force,
  * boilerplate that the rules left and no keep rule protects; a line that
  * only the context steps (edge runs, tails: WHY_CONTEXT) dropped and the
  * pass calls content is kept again (why WHY_MODEL). Sets every
- * seg->score and the explanation of each line (model_explain). A
+ * seg->score, and keeps the features and states in d->why so that
+ * model_explain can name each line's deciding features when asked (the
+ * document borrows m, as it borrows its context, until it is freed). A
  * document that model_active leaves to the rules is not touched: no
  * scores, no explanations. */
 int model_apply(struct clean_doc *d, const struct model *m);

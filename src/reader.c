@@ -547,13 +547,25 @@ static int check_lines(struct clean_reader *r)
 	const char *s = r->s.data.ptr;
 	size_t from = (size_t)(r->checked - r->s.offset);
 	r->checked = r->s.offset + r->s.data.len;
-	for (size_t i = from; i < r->s.data.len; i++) {
-		if (s[i] == '\n' || s[i] == '\r') {
-			r->line_len = 0;
-		} else if (++r->line_len > r->max_line) {
+	size_t end = r->s.data.len;
+	for (size_t i = from; i < end;) {
+		/* The run up to the next \n or \r, found with memchr. */
+		const char *nl = memchr(s + i, '\n', end - i);
+		size_t j = nl ? (size_t)(nl - s) : end;
+		const char *cr = memchr(s + i, '\r', j - i);
+		if (cr)
+			j = (size_t)(cr - s);
+		/* line_len <= max_line here: a longer one failed before. */
+		if (j - i > r->max_line - r->line_len) {
 			snprintf(r->s.err, sizeof(r->s.err), "a line is longer than %zu bytes (see --max-line)", r->max_line);
 			return CLEAN_ETOOBIG;
 		}
+		if (j == end) {
+			r->line_len += j - i;
+			break;
+		}
+		r->line_len = 0;
+		i = j + 1;
 	}
 	return CLEAN_OK;
 }

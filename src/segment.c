@@ -57,8 +57,8 @@ static void measure(const char *text, struct rawline *l)
 	if (l->blank)
 		return;
 	l->item = (unsigned char)is_item_start(s + i, n - i);
-	int in_first = 1;
 	utf8proc_int32_t cp = 0, first = -1;
+	/* The first word, up to its space. */
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		/* ASCII is one column: no table lookup on the common path. */
@@ -66,11 +66,26 @@ static void measure(const char *text, struct rawline *l)
 		if (first < 0)
 			first = cp;
 		unsigned w = c < 0x80 ? (c >= 0x20) : char_width(cp);
-		if (cp == ' ' && in_first)
-			in_first = 0;
-		else if (in_first)
-			l->firstword += w;
 		l->width += w;
+		if (cp == ' ')
+			break;
+		l->firstword += w;
+	}
+	/* The rest: runs of ASCII (a column a printable byte) in one go. */
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			size_t j = i;
+			unsigned w = 0;
+			while (j < n && (unsigned char)s[j] < 0x80)
+				w += (unsigned char)s[j++] >= 0x20;
+			l->width += w;
+			cp = (unsigned char)s[j - 1];
+			i = j;
+		} else {
+			cp = next_cp(s, n, &i);
+			l->width += char_width(cp);
+		}
 	}
 	/* A CJK line can break anywhere: its "first word" is one character. */
 	l->cjk_start = (unsigned char)norm_is_cjk((unsigned)first);
@@ -115,9 +130,12 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
-		size_t j = i;
-		while (j < len && text[j] != '\n' && text[j] != '\r')
-			j++;
+		/* The line ends at the first \n or \r. */
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t j = nl ? (size_t)(nl - text) : len;
+		const char *cr = memchr(text + i, '\r', j - i);
+		if (cr)
+			j = (size_t)(cr - text);
 		if (j - i > max_line) {
 			free(ls);
 			return CLEAN_ETOOBIG;

@@ -167,6 +167,12 @@ START_TEST(removed_counts)
 		if (!strcmp(clean_ctx_category(ctx, k), "share"))
 			total = clean_doc_removed(d, k);
 	ck_assert_uint_eq(total, 2);
+	/* clean_doc_nkept counts the lines clean_doc_line calls not dropped. */
+	size_t kept = 0;
+	for (size_t i = 0; i < clean_doc_nlines(d); i++)
+		kept += line(d, i).decision != CLEAN_DROP;
+	ck_assert_uint_eq(clean_doc_nkept(d), kept);
+	ck_assert_uint_eq(clean_doc_nkept(d), clean_doc_nlines(d) - 2);
 	clean_doc_free(d);
 }
 END_TEST
