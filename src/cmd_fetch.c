@@ -96,47 +96,6 @@ static void fetch_usage(void)
 	     "failed (the others were written), 2 usage error or trouble writing.");
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) fetch_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", msg_prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fprintf(stderr, synopsis, msg_prog);
-	fprintf(stderr, "Try '%s fetch --help' for more information.\n", msg_prog);
-	exit(FETCH_TROUBLE);
-}
-
-static double fetch_number(const char *opt, const char *s, double lo, double hi)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		fetch_usage_error("invalid value '%s' for --%s", s, opt);
-	return v;
-}
-
-/* A byte count with an optional K, M or G suffix (powers of 1024). */
-static size_t fetch_size(const char *opt, const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	int shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (errno || end == s || *end || v == 0 || *s == '-' || v > (SIZE_MAX >> shift) >> 2)
-		fetch_usage_error("invalid size '%s' for --%s", s, opt);
-	return (size_t)v << shift;
-}
-
 static void fetch_clear_bar(struct fetch_cli *c)
 {
 	if (c->bar) {
@@ -194,6 +153,7 @@ static struct clean_ctx *fetch_ctx(unsigned flags, const char **patterns, size_t
 
 int cmd_fetch(int argc, char **argv)
 {
+	msg_set_usage("fetch", synopsis);
 	struct option longopts[NFETCH_OPTIONS + 1];
 	for (size_t i = 0; i < NFETCH_OPTIONS; i++)
 		longopts[i] = fetch_options[i].opt;
@@ -214,19 +174,19 @@ int cmd_fetch(int argc, char **argv)
 		switch (ch) {
 		case 'o': fo.outdir = optarg; break;
 		case 'i': lists[nlists++] = optarg; break;
-		case 'j': fo.parallel = (unsigned)fetch_number("parallel", optarg, 1, 1024); break;
+		case 'j': fo.parallel = (unsigned)parse_number("parallel", optarg, 1, 1024); break;
 		case 'p': patterns[npatterns++] = optarg; break;
 		case 'q': quiet = 1; msg_quiet = 1; break;
 		case 'h': fetch_usage(); exit(0);
-		case OPT_PER_HOST: fo.per_host = (unsigned)fetch_number("per-host", optarg, 1, 1024); break;
-		case OPT_DELAY: fo.host_delay = fetch_number("delay", optarg, 0, 3600); break;
-		case OPT_CONNECT_TIMEOUT: fo.connect_timeout = fetch_number("connect-timeout", optarg, 0.001, 86400); break;
-		case OPT_TIMEOUT: fo.timeout = fetch_number("timeout", optarg, 0.001, 86400); break;
-		case OPT_RETRIES: fo.attempts = 1 + (unsigned)fetch_number("retries", optarg, 0, 100); break;
-		case OPT_BACKOFF: fo.backoff = fetch_number("backoff", optarg, 0.001, 3600); break;
-		case OPT_MAX_RETRY_AFTER: fo.max_retry_after = fetch_number("max-retry-after", optarg, 0.001, 86400); break;
-		case OPT_MAX_SIZE: fo.max_body = fetch_size("max-size", optarg); break;
-		case OPT_MAX_REDIRECTS: fo.max_redirects = (unsigned)fetch_number("max-redirects", optarg, 1, 100); break;
+		case OPT_PER_HOST: fo.per_host = (unsigned)parse_number("per-host", optarg, 1, 1024); break;
+		case OPT_DELAY: fo.host_delay = parse_number("delay", optarg, 0, 3600); break;
+		case OPT_CONNECT_TIMEOUT: fo.connect_timeout = parse_number("connect-timeout", optarg, 0.001, 86400); break;
+		case OPT_TIMEOUT: fo.timeout = parse_number("timeout", optarg, 0.001, 86400); break;
+		case OPT_RETRIES: fo.attempts = 1 + (unsigned)parse_number("retries", optarg, 0, 100); break;
+		case OPT_BACKOFF: fo.backoff = parse_number("backoff", optarg, 0.001, 3600); break;
+		case OPT_MAX_RETRY_AFTER: fo.max_retry_after = parse_number("max-retry-after", optarg, 0.001, 86400); break;
+		case OPT_MAX_SIZE: fo.max_body = parse_size("max-size", optarg); break;
+		case OPT_MAX_REDIRECTS: fo.max_redirects = (unsigned)parse_number("max-redirects", optarg, 1, 100); break;
 		case OPT_USER_AGENT: fo.user_agent = optarg; break;
 		case OPT_NO_ROBOTS: fo.no_robots = 1; break;
 		case OPT_FORCE: fo.force = 1; break;
@@ -234,17 +194,17 @@ int cmd_fetch(int argc, char **argv)
 		case OPT_TEXT: fo.html = -1; break;
 		case OPT_NO_MODEL: flags |= CLEAN_F_NO_MODEL; break;
 		case OPT_ASCII: flags |= CLEAN_F_ASCII; break;
-		case ':': fetch_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)
-				fetch_usage_error("unknown option '-%c'", optopt);
-			fetch_usage_error("unknown option '%s'", argv[optind - 1]);
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc && !nlists)
-		fetch_usage_error("no URL to fetch (give URLs or -i LIST)");
+		usage_error("no URL to fetch (give URLs or -i LIST)");
 	if (fo.user_agent && (!fo.user_agent[0] || strpbrk(fo.user_agent, "\r\n")))
-		fetch_usage_error("invalid User-Agent '%s'", fo.user_agent);
+		usage_error("invalid User-Agent '%s'", fo.user_agent);
 	struct fetch_cli cli = { 0, isatty(STDERR_FILENO) };
 	fo.on_error = fetch_on_error;
 	fo.on_warning = fetch_on_warning;

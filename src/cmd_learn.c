@@ -109,29 +109,6 @@ static void learn_usage(void)
 	     "error, nothing learnt, too many templates, or no output written.");
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2))) learn_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", msg_prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fprintf(stderr, synopsis, msg_prog);
-	fprintf(stderr, "Try '%s learn --help' for more information.\n", msg_prog);
-	exit(LEARN_TROUBLE);
-}
-
-static double parse_number(const char *opt, const char *s, double lo, double hi)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		learn_usage_error("invalid value '%s' for --%s", s, opt);
-	return v;
-}
-
 /* A whole file into b; 0 or -1 with errno set. */
 static int slurp(const char *path, struct buf *b)
 {
@@ -492,6 +469,7 @@ static int learn_unsup(char **inputs, int n, const struct tpl_rule_opts *ro, siz
 
 int cmd_learn(int argc, char **argv)
 {
+	msg_set_usage("learn", synopsis);
 	struct option longopts[NLEARN_OPTIONS + 1];
 	for (size_t i = 0; i < NLEARN_OPTIONS; i++)
 		longopts[i] = learn_options[i].opt;
@@ -519,28 +497,28 @@ int cmd_learn(int argc, char **argv)
 		case OPT_MIN_SHARE: ro.min_share = parse_number("min-share", optarg, 0, 1); break;
 		case OPT_MAX_WORDS: ro.max_words = (unsigned)parse_number("max-words", optarg, 1, 1000); break;
 		case OPT_MAX_TEMPLATES: max_templates = (size_t)parse_number("max-templates", optarg, 1, 1e12); break;
-		case ':': learn_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)
-				learn_usage_error("unknown option '-%c'", optopt);
-			learn_usage_error("unknown option '%s'", argv[optind - 1]);
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (!supervised) {
 		if (!output && !counts)
-			learn_usage_error("no output file (-o RULES or --counts FILE)");
+			usage_error("no output file (-o RULES or --counts FILE)");
 		if (optind == argc)
-			learn_usage_error(merge ? "no counts files to merge" : "no corpus to learn from");
+			usage_error(merge ? "no counts files to merge" : "no corpus to learn from");
 		return learn_unsup(argv + optind, argc - optind, &ro, max_templates, merge,
 		                   output, counts, quiet);
 	}
 	if (merge || counts)
-		learn_usage_error("--merge and --counts are for unsupervised learning");
+		usage_error("--merge and --counts are for unsupervised learning");
 	if (!output)
-		learn_usage_error("no output file (-o MODEL)");
+		usage_error("no output file (-o MODEL)");
 	int nargs = argc - optind;
 	if (nargs < 2 || nargs % 2)
-		learn_usage_error("--supervised needs RAW_DIR GOLD_DIR pairs");
+		usage_error("--supervised needs RAW_DIR GOLD_DIR pairs");
 	struct clean_opts co = { .flags = CLEAN_F_NO_MODEL };
 	struct clean_ctx *ctx;
 	struct learn_sup *l = NULL;

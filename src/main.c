@@ -120,24 +120,6 @@ static void usage(void)
 	     "were cleaned), 2 usage error or trouble writing the output.");
 }
 
-/* A byte count with an optional K, M or G suffix (powers of 1024). */
-static size_t parse_size(const char *opt, const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	int shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (errno || end == s || *end || v == 0 || *s == '-' || v > (SIZE_MAX >> shift) >> 1)
-		usage_error("invalid size '%s' for --%s", s, opt);
-	return (size_t)v << shift;
-}
-
 static unsigned parse_jobs(const char *s)
 {
 	char *end;

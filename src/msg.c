@@ -1,7 +1,9 @@
 /* msg.c: diagnostics for the CLI (contract in msg.h). */
 #include "msg.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +59,54 @@ void warnf(const char *subject, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *usage_sub = "";
+static const char *usage_synopsis = "usage: %1$s [OPTIONS] [FILE...]\n";
+
+void msg_set_usage(const char *subcommand, const char *synopsis)
+{
+	usage_sub = subcommand;
+	usage_synopsis = synopsis;
+}
+
 void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vmsg(NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "usage: %s [OPTIONS] [FILE...]\n", msg_prog);
-	fprintf(stderr, "Try '%s --help' for more information.\n", msg_prog);
+	/* The synopsis is one of the program's own constant strings. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, usage_synopsis, msg_prog);
+#pragma GCC diagnostic pop
+	fprintf(stderr, "Try '%s%s%s --help' for more information.\n", msg_prog,
+	        *usage_sub ? " " : "", usage_sub);
 	exit(2);
+}
+
+size_t parse_size(const char *opt, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (errno || end == s || *end || v == 0 || *s == '-' || v > (SIZE_MAX >> shift) >> 2)
+		usage_error("invalid size '%s' for --%s", s, opt);
+	return (size_t)v << shift;
+}
+
+double parse_number(const char *opt, const char *s, double lo, double hi)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		usage_error("invalid value '%s' for --%s", s, opt);
+	return v;
 }

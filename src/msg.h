@@ -9,6 +9,8 @@
 #ifndef CLEAN_MSG_H
 #define CLEAN_MSG_H
 
+#include <stddef.h>
+
 #define MSG_FMT(a, b) __attribute__((format(printf, a, b)))
 
 extern int msg_quiet;
@@ -18,7 +20,17 @@ extern const char *msg_prog;
 const char *msg_name(const char *path);
 void errorf(const char *subject, const char *fmt, ...) MSG_FMT(2, 3);
 void warnf(const char *subject, const char *fmt, ...) MSG_FMT(2, 3);
-/* A usage error: the message, the synopsis, the hint; exits 2. */
+/* A usage error: the message, the synopsis, the hint; exits 2. The
+ * synopsis (a printf format taking the program name as its only argument,
+ * "%1$s" where repeated) and the subcommand named in the hint are those of
+ * the main command until msg_set_usage sets a subcommand's. */
 void usage_error(const char *fmt, ...) MSG_FMT(1, 2) __attribute__((noreturn));
+void msg_set_usage(const char *subcommand, const char *synopsis);
+
+/* Option values, checked: a usage error names the option when they are
+ * bad. parse_size takes a byte count with an optional K, M or G suffix
+ * (powers of 1024), greater than 0; parse_number a number in [lo, hi]. */
+size_t parse_size(const char *opt, const char *s);
+double parse_number(const char *opt, const char *s, double lo, double hi);
 
 #endif
