@@ -320,10 +320,11 @@ static int same_line(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && an > 0 && !strncasecmp(a, b, an);
 }
 
-/* A title printed twice at the top: keep the first. */
-static void drop_title_repeats(struct clean_doc *d)
+/* A title printed twice at the top: keep the first. Returns the index of
+ * the title kept, or the number of segments when none repeats. */
+static size_t drop_title_repeats(struct clean_doc *d)
 {
-	size_t n = d->nsegs < TITLE_WINDOW ? d->nsegs : TITLE_WINDOW;
+	size_t n = d->nsegs < TITLE_WINDOW ? d->nsegs : TITLE_WINDOW, title = d->nsegs;
 	for (size_t i = 1; i < n; i++) {
 		struct seg *g = &d->segs[i];
 		if (g->decision == CLEAN_DROP)
@@ -333,10 +334,13 @@ static void drop_title_repeats(struct clean_doc *d)
 			if (h->decision != CLEAN_DROP &&
 			    same_line(seg_text(d, g), g->len, seg_text(d, h), h->len)) {
 				drop(d, g, -1, WHY_TITLE, CAT_TITLE);
+				if (title == d->nsegs)
+					title = j;
 				break;
 			}
 		}
 	}
+	return title;
 }
 
 static void apply_keeps_and_count(struct clean_doc *d)
@@ -413,11 +417,18 @@ int classify_doc(struct clean_doc *d)
 	drop_tails(d, v);
 	drop_edge_run(d, v, 0);
 	drop_edge_run(d, v, 1);
-	drop_title_repeats(d);
+	size_t title = drop_title_repeats(d);
 	int rc = CLEAN_OK;
 	if (d->ctx->model && !(d->ctx->opts.flags & CLEAN_F_NO_MODEL) &&
 	    count_dropped(d) >= MODEL_MIN_EVIDENCE)
 		rc = model_apply(d, d->ctx->model);
+	/* The title stays once: the model learnt from gold texts without
+	 * titles, but an archive wants the one the page repeated. */
+	if (title < d->nsegs && d->segs[title].why == WHY_MODEL) {
+		d->segs[title].decision = CLEAN_KEEP;
+		d->segs[title].why = WHY_NONE;
+		d->segs[title].category = -1;
+	}
 	apply_keeps_and_count(d);
 	free(v);
 	return rc;

@@ -23,7 +23,9 @@
  *      at least 3 boilerplate lines (a whole-page dump, not an extracted
  *      article), scores every line and a sequence pass picks the content
  *      region(s);
- *   8. lines of a category the user keeps are kept whatever the above.
+ *   8. a title found repeated in step 6 stays once, whatever the model
+ *      says (it learnt from gold texts without titles);
+ *   9. lines of a category the user keeps are kept whatever the above.
  * Then doc->removed counts the dropped lines per category.
  */
 #ifndef CLEAN_CLASSIFY_H
