@@ -32,12 +32,7 @@ enum {
 	OPT_NO_ROBOTS, OPT_HTML, OPT_TEXT, OPT_FORCE, OPT_NO_MODEL, OPT_ASCII
 };
 
-struct fetch_option {
-	struct option opt;
-	const char *arg, *help;
-};
-
-static const struct fetch_option fetch_options[] = {
+static const struct option_doc fetch_options[] = {
 	{ { "output-dir", required_argument, NULL, 'o' }, "DIR", "write each page to DIR/HASH.txt (default: JSON lines to standard output)" },
 	{ { "input", required_argument, NULL, 'i' }, "LIST", "fetch the URLs of LIST: a file ('-' standard input) or URL holding a URL list, RSS, Atom, sitemap or sitemap index, gzipped or not (may be repeated)" },
 	{ { "parallel", required_argument, NULL, 'j' }, "N", "transfers at once (default 16)" },
@@ -84,14 +79,7 @@ static void fetch_usage(void)
 	     "with its reason.\n");
 	puts("example: clean fetch -o pages -i https://example.org/sitemap.xml\n");
 	puts("options:");
-	for (size_t i = 0; i < NFETCH_OPTIONS; i++) {
-		const struct fetch_option *o = &fetch_options[i];
-		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s --%s%s%s", o->opt.val < 256 ? "-" : " ",
-		         o->opt.val < 256 ? o->opt.val : ' ', o->opt.val < 256 ? "," : " ",
-		         o->opt.name, o->arg ? "=" : "", o->arg ? o->arg : "");
-		printf("  %-32s %s\n", left, o->help);
-	}
+	options_print(fetch_options, NFETCH_OPTIONS, 32);
 	puts("\nexit status: 0 every URL written (or done before), 1 some URLs or lists\n"
 	     "failed (the others were written), 2 usage error or trouble writing.");
 }
@@ -155,9 +143,7 @@ int cmd_fetch(int argc, char **argv)
 {
 	msg_set_usage("fetch", synopsis);
 	struct option longopts[NFETCH_OPTIONS + 1];
-	for (size_t i = 0; i < NFETCH_OPTIONS; i++)
-		longopts[i] = fetch_options[i].opt;
-	memset(&longopts[NFETCH_OPTIONS], 0, sizeof(longopts[0]));
+	options_getopt(fetch_options, NFETCH_OPTIONS, longopts);
 	struct clean_fetch_opts fo = { .attempts = 4 };
 	const char **lists = calloc((size_t)argc, sizeof(*lists));
 	const char **patterns = calloc((size_t)argc, sizeof(*patterns));

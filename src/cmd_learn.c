@@ -51,12 +51,7 @@ enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINE
 /* Inputs larger than this are not training material. */
 #define LEARN_FILE_MAX ((size_t)64 << 20)
 
-struct learn_option {
-	struct option opt;
-	const char *arg, *help;
-};
-
-static const struct learn_option learn_options[] = {
+static const struct option_doc learn_options[] = {
 	{ { "supervised", no_argument, NULL, 's' }, NULL, "learn the line model from RAW_DIR GOLD_DIR pairs" },
 	{ { "output", required_argument, NULL, 'o' }, "FILE", "write the model or the rules to FILE ('-': standard output)" },
 	{ { "hash-bits", required_argument, NULL, OPT_HASH_BITS }, "N", "hashed word features in 2^N buckets, 0 for none (default 14)" },
@@ -95,14 +90,7 @@ static void learn_usage(void)
 	puts("example: clean learn --supervised dumps/ gold/ -o site.model");
 	puts("         clean learn dumps/ -o site.rules\n");
 	puts("options:");
-	for (size_t i = 0; i < NLEARN_OPTIONS; i++) {
-		const struct learn_option *o = &learn_options[i];
-		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s --%s%s%s", o->opt.val < 256 ? "-" : " ",
-		         o->opt.val < 256 ? o->opt.val : ' ', o->opt.val < 256 ? "," : " ",
-		         o->opt.name, o->arg ? "=" : "", o->arg ? o->arg : "");
-		printf("  %-26s %s\n", left, o->help);
-	}
+	options_print(learn_options, NLEARN_OPTIONS, 26);
 	puts("\nexit status: 0 model written, 1 some pairs could not be read (the\n"
 	     "model was learnt from the others), 2 usage error or no model written.\n"
 	     "Unsupervised: 0 written, 1 some inputs could not be read, 2 usage\n"
@@ -471,9 +459,7 @@ int cmd_learn(int argc, char **argv)
 {
 	msg_set_usage("learn", synopsis);
 	struct option longopts[NLEARN_OPTIONS + 1];
-	for (size_t i = 0; i < NLEARN_OPTIONS; i++)
-		longopts[i] = learn_options[i].opt;
-	memset(&longopts[NLEARN_OPTIONS], 0, sizeof(longopts[0]));
+	options_getopt(learn_options, NLEARN_OPTIONS, longopts);
 	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9, .min_lines = 20 };
 	struct tpl_rule_opts ro = { .min_docs = 3, .min_share = 0.3, .max_words = 20 };
 	const char *output = NULL, *counts = NULL;

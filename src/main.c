@@ -40,11 +40,6 @@ enum {
 /* The one option table: getopt_long's entries and the --help text beside
  * each. doc/clean.1 documents the same options (tests/run-errors checks
  * that every option here is in the man page). */
-struct option_doc {
-	struct option opt;
-	const char *arg, *help;
-};
-
 static const struct option_doc options[] = {
 	{ { "output-dir", required_argument, NULL, 'o' }, "DIR", "write DIR/NAME for each input FILE instead of standard output" },
 	{ { "recursive", no_argument, NULL, 'r' }, NULL, "clean the files in folders and below (bulk mode; with -o: mirror the tree)" },
@@ -105,17 +100,7 @@ static void usage(void)
 	     "  clean learn   train a line model or learn rules from a corpus\n"
 	     "  clean fetch   fetch URLs (or feeds, sitemaps) and clean the pages\n");
 	puts("options:");
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		const struct option_doc *o = &options[i];
-		char left[64];
-		if (o->opt.val < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->opt.val, o->opt.name,
-			         o->arg ? "=" : "", o->arg ? o->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", o->opt.name,
-			         o->arg ? "=" : "", o->arg ? o->arg : "");
-		printf("  %-28s %s\n", left, o->help);
-	}
+	options_print(options, NOPTIONS, 28);
 	puts("\nexit status: 0 all inputs cleaned, 1 some inputs failed (the others\n"
 	     "were cleaned), 2 usage error or trouble writing the output.");
 }
@@ -198,9 +183,7 @@ static void add_categories(struct cli *c, const char *arg, char sign)
 static int parse_args(struct cli *c, int argc, char **argv)
 {
 	struct option longopts[NOPTIONS + 1];
-	for (size_t i = 0; i < NOPTIONS; i++)
-		longopts[i] = options[i].opt;
-	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	options_getopt(options, NOPTIONS, longopts);
 	int ch;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":o:p:k:d:esqhVrj:", longopts, NULL)) != -1) {

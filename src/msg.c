@@ -110,3 +110,22 @@ double parse_number(const char *opt, const char *s, double lo, double hi)
 		usage_error("invalid value '%s' for --%s", s, opt);
 	return v;
 }
+
+void options_getopt(const struct option_doc *o, size_t n, struct option *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = o[i].opt;
+	memset(&out[n], 0, sizeof(out[n]));
+}
+
+void options_print(const struct option_doc *o, size_t n, int width)
+{
+	for (size_t i = 0; i < n; i++, o++) {
+		char left[64];
+		int short_opt = o->opt.val > 0 && o->opt.val < 256;
+		snprintf(left, sizeof(left), "%s%c%s --%s%s%s", short_opt ? "-" : " ",
+		         short_opt ? o->opt.val : ' ', short_opt ? "," : " ",
+		         o->opt.name, o->arg ? "=" : "", o->arg ? o->arg : "");
+		printf("  %-*s %s\n", width, left, o->help);
+	}
+}

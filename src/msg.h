@@ -9,6 +9,7 @@
 #ifndef CLEAN_MSG_H
 #define CLEAN_MSG_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #define MSG_FMT(a, b) __attribute__((format(printf, a, b)))
@@ -32,5 +33,19 @@ void msg_set_usage(const char *subcommand, const char *synopsis);
  * (powers of 1024), greater than 0; parse_number a number in [lo, hi]. */
 size_t parse_size(const char *opt, const char *s);
 double parse_number(const char *opt, const char *s, double lo, double hi);
+
+/* One command-line option: getopt_long's entry and its --help text, so
+ * that each command keeps one table for both. */
+struct option_doc {
+	struct option opt;
+	const char *arg, *help;   /* the argument's name (NULL if none) */
+};
+
+/* The getopt_long table of n options into out (n + 1 entries, the last
+ * all zero). */
+void options_getopt(const struct option_doc *o, size_t n, struct option *out);
+/* Print the options as --help lists them, the help text from column
+ * width + 3. */
+void options_print(const struct option_doc *o, size_t n, int width);
 
 #endif
