@@ -1,10 +1,12 @@
 /* warc.c: WARC and WET records (contract in warc.h). */
 #include "warc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #define WARC_MAX_LINE ((size_t)64 << 10)
 #define WARC_MAX_HEAD ((size_t)1 << 20)
@@ -152,6 +154,19 @@ static int read_head(struct rd_stream *s, struct warc_head *h, struct rec *rec)
 	return rc;
 }
 
+/* A Content-Encoding value to its WARC_ENC_ code. */
+static int coding(const char *v, size_t n)
+{
+	static const struct { const char *name; int enc; } codings[] = {
+		{ "identity", WARC_ENC_IDENTITY }, { "gzip", WARC_ENC_GZIP },
+		{ "x-gzip", WARC_ENC_GZIP }, { "deflate", WARC_ENC_DEFLATE },
+	};
+	for (size_t i = 0; i < sizeof(codings) / sizeof(codings[0]); i++)
+		if (n == strlen(codings[i].name) && !strncasecmp(v, codings[i].name, n))
+			return codings[i].enc;
+	return n ? WARC_ENC_OTHER : WARC_ENC_IDENTITY;
+}
+
 size_t warc_http_head(const char *p, size_t n, int *status, int *html,
                       int *chunked, int *encoded)
 {
@@ -179,7 +194,9 @@ size_t warc_http_head(const char *p, size_t n, int *status, int *html,
 		} else if (header_is(s, len, "Transfer-Encoding", &v, &vn)) {
 			*chunked = vn >= 7 && !strncasecmp(v + vn - 7, "chunked", 7);
 		} else if (header_is(s, len, "Content-Encoding", &v, &vn)) {
-			*encoded = !(vn == 8 && !strncasecmp(v, "identity", 8)) && vn > 0;
+			/* Two Content-Encoding headers are two codings: unsupported. */
+			int e = coding(v, vn);
+			*encoded = *encoded && e ? WARC_ENC_OTHER : *encoded ? *encoded : e;
 		}
 	}
 	return 0;
@@ -213,6 +230,73 @@ int warc_dechunk(struct buf *b)
 	return CLEAN_OK;
 }
 
+/* Does b start with a zlib header (RFC 1950), as HTTP deflate should? */
+static int zlib_header(const struct buf *b)
+{
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	return b->len >= 2 && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 && (p[0] * 256 + p[1]) % 31 == 0;
+}
+
+/* Inflate z's input into out (bounded by out->max), gzip members one
+ * after the other; bytes after the last member or stream are ignored. */
+static int inflate_all(z_stream *z, int gzip, struct buf *out, char *why, size_t n)
+{
+	unsigned char chunk[1 << 15];
+	for (;;) {
+		z->next_out = chunk;
+		z->avail_out = sizeof(chunk);
+		int zr = inflate(z, Z_NO_FLUSH);
+		size_t got = sizeof(chunk) - z->avail_out;
+		int rc = got ? buf_add(out, chunk, got) : CLEAN_OK;
+		if (rc)
+			return rc;
+		if (zr == Z_STREAM_END && gzip && z->avail_in >= 2 && z->next_in[0] == 0x1f && z->next_in[1] == 0x8b) {
+			if (inflateReset(z) != Z_OK)
+				return CLEAN_ENOMEM;
+			continue;
+		}
+		if (zr == Z_STREAM_END)
+			return CLEAN_OK;
+		if (zr == Z_MEM_ERROR)
+			return CLEAN_ENOMEM;
+		if (zr == Z_OK)
+			continue;
+		snprintf(why, n, "%s", zr == Z_BUF_ERROR && !z->avail_in ? "truncated" : z->msg ? z->msg : "corrupt data");
+		return CLEAN_EFORMAT;
+	}
+}
+
+int warc_decode(struct buf *b, int enc, size_t max, char *why, size_t n)
+{
+	snprintf(why, n, "%s", "");
+	if (enc == WARC_ENC_IDENTITY || !b->len)
+		return CLEAN_OK;
+	if (enc != WARC_ENC_GZIP && enc != WARC_ENC_DEFLATE)
+		return CLEAN_EINVAL;
+	if (b->len > UINT_MAX) {
+		snprintf(why, n, "compressed payload over 4 GiB");
+		return CLEAN_EFORMAT;
+	}
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	int bits = enc == WARC_ENC_GZIP ? 16 + MAX_WBITS : zlib_header(b) ? MAX_WBITS : -MAX_WBITS;
+	if (inflateInit2(&z, bits) != Z_OK)
+		return CLEAN_ENOMEM;
+	z.next_in = (unsigned char *)b->ptr;
+	z.avail_in = (unsigned)b->len;
+	struct buf out;
+	buf_init(&out, max);
+	int rc = inflate_all(&z, enc == WARC_ENC_GZIP, &out, why, n);
+	inflateEnd(&z);
+	if (!rc) {
+		size_t keep = b->max;
+		buf_swap(b, &out);
+		b->max = keep > b->max ? keep : b->max;
+	}
+	buf_release(&out);
+	return rc;
+}
+
 /* Skip a record: its message, and the caller may go on. */
 static int skip_record(struct rd_stream *s, const struct warc_head *h, struct rec *rec,
                        int *can_go_on, int rc, const char *why)
@@ -224,16 +308,36 @@ static int skip_record(struct rd_stream *s, const struct warc_head *h, struct re
 	return rc;
 }
 
-/* A response: cut the HTTP head; 1 if it is a document, 0 to skip. */
+/* Undo the Content-Encoding of a response body; a record that cannot
+ * be decoded is skipped (CLEAN_ENOMEM alone is final). */
+static int http_decode(struct rd_stream *s, const struct warc_head *h, struct rec *rec,
+                       int enc, size_t max_doc, int *can_go_on)
+{
+	char why[160], msg[240];
+	int rc = warc_decode(&rec->body, enc, max_doc, why, sizeof(why));
+	if (rc == CLEAN_OK || rc == CLEAN_ENOMEM)
+		return rc;
+	if (rc == CLEAN_ETOOBIG)
+		snprintf(msg, sizeof(msg), "decompressed HTTP payload (Content-Encoding: %s) larger than --max-doc",
+		         enc == WARC_ENC_GZIP ? "gzip" : "deflate");
+	else
+		snprintf(msg, sizeof(msg), "corrupt %s HTTP payload (Content-Encoding): %s",
+		         enc == WARC_ENC_GZIP ? "gzip" : "deflate", why);
+	return skip_record(s, h, rec, can_go_on, rc, msg);
+}
+
+/* A response: cut the HTTP head, de-chunk, decode; 1 if it is a
+ * document, 0 to skip (with *rc set when the skip is an error). */
 static int http_payload(struct rd_stream *s, const struct warc_head *h, struct rec *rec,
-                        int *can_go_on, int *rc)
+                        size_t max_doc, int *can_go_on, int *rc)
 {
 	int status, html, chunked, encoded;
 	size_t head = warc_http_head(rec->body.ptr, rec->body.len, &status, &html, &chunked, &encoded);
 	if (!head || status < 200 || status > 299 || html == -2)
 		return 0;
-	if (encoded) {
-		*rc = skip_record(s, h, rec, can_go_on, CLEAN_EFORMAT, "compressed HTTP payload (Content-Encoding) is not supported");
+	if (encoded == WARC_ENC_OTHER) {
+		*rc = skip_record(s, h, rec, can_go_on, CLEAN_EFORMAT,
+		                  "HTTP payload in an unsupported Content-Encoding (gzip and deflate are read)");
 		return 0;
 	}
 	memmove(rec->body.ptr, rec->body.ptr + head, rec->body.len - head);
@@ -242,6 +346,8 @@ static int http_payload(struct rd_stream *s, const struct warc_head *h, struct r
 		*rc = skip_record(s, h, rec, can_go_on, CLEAN_EFORMAT, "malformed chunked HTTP payload");
 		return 0;
 	}
+	if (encoded && (*rc = http_decode(s, h, rec, encoded, max_doc, can_go_on)))
+		return 0;
 	rec->html = html;
 	return 1;
 }
@@ -265,7 +371,7 @@ static int read_block(struct rd_stream *s, struct warc_head *h, struct rec *rec,
 	if (big)
 		return skip_record(s, h, rec, can_go_on, CLEAN_ETOOBIG, "larger than --max-doc");
 	if (h->type == WT_RESPONSE) {
-		*is_doc = http_payload(s, h, rec, can_go_on, &rc);
+		*is_doc = http_payload(s, h, rec, max_doc, can_go_on, &rc);
 		return rc;
 	}
 	rec->html = h->type == WT_CONVERSION ? 0 : h->ctype;

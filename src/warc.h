@@ -12,8 +12,13 @@
  *     are cut off; a 2xx status with Content-Type text/html or
  *     application/xhtml+xml is an HTML document, text/plain a text one, no
  *     Content-Type one to sniff; other statuses and types are skipped; a
- *     chunked body is de-chunked; a Content-Encoding other than identity
- *     is a skipped record (CLEAN_EFORMAT, can go on);
+ *     chunked body is de-chunked (malformed: a skipped record,
+ *     CLEAN_EFORMAT, can go on), then a Content-Encoding gzip, x-gzip or
+ *     deflate (zlib or raw) is undone by warc_decode within max_doc bytes
+ *     (more: a skipped record, CLEAN_ETOOBIG; corrupt or truncated:
+ *     CLEAN_EFORMAT; both can go on); any other Content-Encoding is a
+ *     skipped record (CLEAN_EFORMAT, can go on). A skipped record never
+ *     hands out part of its document;
  *   - a "resource" record is a document by its own Content-Type, as above;
  *   - other records (warcinfo, request, metadata, revisit) are skipped.
  * WARC-Record-ID and WARC-Target-URI become rec->id and rec->url (angle
@@ -32,14 +37,25 @@
 
 int warc_next(struct rd_stream *s, struct rec *rec, size_t max_doc, int *can_go_on);
 
+/* Content codings of an HTTP body. */
+enum { WARC_ENC_IDENTITY = 0, WARC_ENC_GZIP, WARC_ENC_DEFLATE, WARC_ENC_OTHER };
+
 /* The HTTP response head at the start of p[0..n): its length (through the
  * blank line), or 0 when there is none. *status gets the status code,
  * *html 1 (HTML), 0 (text/plain), -1 (no Content-Type) or -2 (another
- * type); *chunked whether the body is chunked; *encoded whether a
- * Content-Encoding other than identity applies. */
+ * type); *chunked whether the body is chunked; *encoded its
+ * Content-Encoding, a WARC_ENC_ code (WARC_ENC_OTHER for an unknown
+ * coding or more than one). */
 size_t warc_http_head(const char *p, size_t n, int *status, int *html,
                       int *chunked, int *encoded);
 /* Decode a chunked body in place; CLEAN_EFORMAT when it is malformed. */
 int warc_dechunk(struct buf *b);
+/* Undo content coding enc (WARC_ENC_GZIP: every gzip member in turn;
+ * WARC_ENC_DEFLATE: zlib, or raw deflate without a zlib header) of b in
+ * place. CLEAN_ETOOBIG as soon as the output passes max bytes, before
+ * more is inflated; CLEAN_EFORMAT for corrupt or truncated data, with
+ * the reason in why[0..n); CLEAN_EINVAL for another enc; CLEAN_ENOMEM.
+ * On failure b is unchanged. An empty b stays empty. */
+int warc_decode(struct buf *b, int enc, size_t max, char *why, size_t n);
 
 #endif
