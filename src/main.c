@@ -304,8 +304,26 @@ static const char *doc_error(int rc, const struct clean_ctx *ctx)
 	}
 }
 
+/* Write one cleaned document to f, after a form feed line when it is
+ * not the first; a write error sets *wfail. */
+static void write_doc(struct cli *c, struct clean_ctx *ctx, FILE *f, struct clean_doc *d,
+                      const char *name, int *first, int *wfail)
+{
+	if (clean_doc_replaced(d))
+		warnf(name, "%zu undecodable byte%s replaced by U+FFFD", clean_doc_replaced(d),
+		      clean_doc_replaced(d) == 1 ? "" : "s");
+	if (!*first && write_all(f, "\f\n", 2))
+		*wfail = 1;
+	*first = 0;
+	size_t tlen;
+	const char *text = clean_doc_text(d, &tlen);
+	if (c->explain ? print_explain(f, d) : write_all(f, text, tlen))
+		*wfail = 1;
+	count(c, ctx, d);
+}
+
 /* Clean every document of one input into f. Returns 0, or 1 when the
- * input failed; sets *wfail on a write error. */
+ * input or any of its documents failed; sets *wfail on a write error. */
 static int run_input(struct cli *c, struct clean_ctx *ctx, const char *path, FILE *f,
                      int *first, int *wfail)
 {
@@ -319,31 +337,29 @@ static int run_input(struct cli *c, struct clean_ctx *ctx, const char *path, FIL
 	const char *bytes;
 	size_t len;
 	int failed = 0;
-	while (!failed && !*wfail && (rc = clean_reader_next(r, &bytes, &len)) == CLEAN_OK) {
+	/* A record the reader skips (a bad JSONL line, a corrupt WARC body)
+	 * or a document that fails is reported and the input goes on: the
+	 * rest of it is not lost. A reader that cannot go on ends it. */
+	while (!*wfail && (rc = clean_reader_next(r, &bytes, &len)) != CLEAN_EOF) {
+		if (rc) {
+			const char *detail = clean_reader_error(r);
+			errorf(name, "%s", *detail ? detail : clean_strerror(rc));
+			failed = 1;
+			if (clean_reader_can_go_on(r))
+				continue;
+			break;
+		}
 		struct clean_doc *d;
 		rc = clean_one(c, ctx, bytes, len, &d);
 		if (rc) {
 			errorf(name, "%s", doc_error(rc, ctx));
 			failed = 1;
-			break;
+			if (rc == CLEAN_ENOMEM)
+				break;
+			continue;
 		}
-		if (clean_doc_replaced(d))
-			warnf(name, "%zu undecodable byte%s replaced by U+FFFD", clean_doc_replaced(d),
-			      clean_doc_replaced(d) == 1 ? "" : "s");
-		if (!*first && write_all(f, "\f\n", 2))
-			*wfail = 1;
-		*first = 0;
-		size_t tlen;
-		const char *text = clean_doc_text(d, &tlen);
-		if (c->explain ? print_explain(f, d) : write_all(f, text, tlen))
-			*wfail = 1;
-		count(c, ctx, d);
+		write_doc(c, ctx, f, d, name, first, wfail);
 		clean_doc_free(d);
-	}
-	if (!failed && rc != CLEAN_EOF && rc != CLEAN_OK) {
-		const char *detail = clean_reader_error(r);
-		errorf(name, "%s", *detail ? detail : clean_strerror(rc));
-		failed = 1;
 	}
 	clean_reader_free(r);
 	return failed;

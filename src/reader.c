@@ -588,12 +588,23 @@ static int text_fill(struct clean_reader *r)
 static int text_hand_out(struct clean_reader *r, struct rec *rec, size_t len, size_t seplen)
 {
 	struct rd_stream *s = &r->s;
-	int rc = buf_add(&rec->body, s->data.ptr + s->start, len);
-	if (rc)
+	int rc = CLEAN_ETOOBIG;
+	if (len <= r->max_doc)
+		rc = buf_add(&rec->body, s->data.ptr + s->start, len);
+	if (rc && rc != CLEAN_ETOOBIG)
 		return rc;
 	s->start += len + seplen;
 	r->scanned = s->start;
-	return CLEAN_OK;
+	if (rc) {
+		/* The whole document is in hand, so it can be passed over and
+		 * the input go on. (One still growing past the limit in
+		 * text_fill cannot: that ends the input.) */
+		snprintf(s->err, sizeof(s->err), "document %llu is larger than %zu bytes (see --max-doc)",
+		         (unsigned long long)r->ndocs + 1, r->max_doc);
+		r->ndocs++;
+		r->can_go_on = 1;
+	}
+	return rc;
 }
 
 static int text_next(struct clean_reader *r, struct rec *rec)
