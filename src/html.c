@@ -1150,21 +1150,43 @@ static void html_sum(struct html_page *pg)
 }
 
 /* Mark boilerplate-like subtrees (class/id hint, <form>, <header>) that
- * hold less than a share of the page's content; marks go down the tree. */
+ * hold less than limit of content; marks go down the tree. Returns the
+ * content weight the marks take. */
+static float html_prune_below(struct html_page *pg, float limit)
+{
+	float taken = 0;
+	for (size_t i = 0; i < pg->nnodes; i++) {
+		struct html_node *n = &pg->nodes[i];
+		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED)) {
+			n->flags |= HN_PRUNED;
+		} else if ((n->hint < 0 || (n->flags & HN_SOFT)) && n->good < limit) {
+			n->flags |= HN_PRUNED;
+			taken += n->good;
+		}
+	}
+	return taken;
+}
+
+/*
+ * Prune the subtrees that hold less than a share of the page's content.
+ * Some sites put a boilerplate-like word in the class of every content
+ * box (a page builder's "widget" around each paragraph); when the marks
+ * take most of the content and leave too little for a main text (see
+ * html_p.weak), they are no signal, and only
+ * the marked subtrees without any content-like block are pruned.
+ */
 static void html_prune(struct html_page *pg)
 {
 	float total = 0;
 	for (size_t i = 0; i < pg->nnodes; i++)
 		if (pg->nodes[i].parent < 0)
 			total += pg->nodes[i].good;
-	for (size_t i = 0; i < pg->nnodes; i++) {
-		struct html_node *n = &pg->nodes[i];
-		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED))
-			n->flags |= HN_PRUNED;
-		else if ((n->hint < 0 || (n->flags & HN_SOFT)) &&
-		         n->good < html_p.prune_share * total)
-			n->flags |= HN_PRUNED;
-	}
+	float taken = html_prune_below(pg, html_p.prune_share * total);
+	if (total - taken >= html_p.weak || taken <= total - taken)
+		return;
+	for (size_t i = 0; i < pg->nnodes; i++)
+		pg->nodes[i].flags &= (uint8_t)~HN_PRUNED;
+	html_prune_below(pg, 1);
 }
 
 static float html_node_score(const struct html_node *n)
