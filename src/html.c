@@ -380,7 +380,8 @@ enum {
 	HN_SOFT = 1 << 2,      /* form, header, noscript: boilerplate unless
 	                          big (some sites serve the page for crawlers
 	                          in a <noscript>) */
-	HN_CAPTION = 1 << 3    /* a <figcaption> or inside one: not output */
+	HN_CAPTION = 1 << 3,   /* a <figcaption> or inside one: not output */
+	HN_TEASER = 1 << 4     /* an item of a teaser list or inside one */
 };
 
 struct html_node {
@@ -1080,7 +1081,11 @@ static const struct html_params {
 	unsigned tail_blocks;  /* the same at the tail */
 	float tail_chars;
 	float br_line;         /* <br> lines shorter than this on average stay lines */
+	float teaser_link;     /* a teaser has at least this many link characters, */
+	float teaser_text;     /* ... at most this many characters, */
+	float teaser_ld;       /* ... and at least this link density */
 } html_p = {
+	.teaser_link = 20, .teaser_text = 400, .teaser_ld = 0.15f,
 	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
 	.br_line = 40,
 	.weak = 300,
@@ -1089,14 +1094,17 @@ static const struct html_params {
 	.sib_bad = 0.5f, .out_ld = 0.7f, .ld_fallback = 2.0f, .pos_bonus = 1.5f
 };
 
-/* The content and boilerplate weight of one block. */
-static void html_block_weight(const struct html_block *b, int pruned, float *good, float *bad)
+/* The content and boilerplate weight of one block; flags are its
+ * owner's (HN_PRUNED: all boilerplate; HN_TEASER: never content). */
+static void html_block_weight(const struct html_block *b, int flags, float *good, float *bad)
 {
 	float nonlink = b->chars - b->link;
 	float ld = b->chars > 0 ? b->link / b->chars : 0;
 	*good = *bad = 0;
-	if (pruned) {
+	if (flags & HN_PRUNED) {
 		*bad = b->chars;
+	} else if (flags & HN_TEASER) {
+		*bad = b->link + html_p.short_bad * nonlink;
 	} else if (b->kind == SEG_HEADING) {
 		*bad = b->link;
 	} else if (ld <= html_p.max_ld && (nonlink >= html_p.min_good ||
@@ -1131,7 +1139,7 @@ static void html_sum(struct html_page *pg)
 			continue;
 		struct html_node *n = &pg->nodes[u.owner];
 		float g, bad;
-		html_block_weight(&u, n->flags & HN_PRUNED, &g, &bad);
+		html_block_weight(&u, n->flags, &g, &bad);
 		n->good += g;
 		n->bad += bad;
 		n->text += u.chars;
@@ -1149,6 +1157,52 @@ static void html_sum(struct html_page *pg)
 	}
 }
 
+/* Is node n shaped like a teaser: short, with a headline (one of its
+ * first two blocks a link of its own) and a summary or a date besides?
+ * A link inside a sentence (a digest of news) is not a headline. */
+static int html_teaser_shape(const struct html_page *pg, const struct html_node *n)
+{
+	if (n->link < html_p.teaser_link || n->text > html_p.teaser_text ||
+	    n->link < html_p.teaser_ld * n->text || n->blk1 - n->blk0 < 2)
+		return 0;
+	for (uint32_t b = n->blk0; b < n->blk0 + 2; b++) {
+		const struct html_block *k = &pg->blocks[b];
+		if (k->link >= html_p.teaser_link && k->link >= 0.8f * k->chars)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Mark the teaser lists: runs of at least three sibling elements with the
+ * same tag and class that are all teaser-shaped (the "more stories" and
+ * "related articles" boxes, whose summaries read as content one by one).
+ * Their text is weighed as boilerplate, so a list of teasers does not beat
+ * the article it sits next to; a page made only of teasers falls back to
+ * the whole-page mode.
+ */
+static void html_mark_teasers(struct html_page *pg)
+{
+	for (size_t i = 0; i < pg->nnodes; i++) {
+		const struct html_node *p = &pg->nodes[i];
+		uint32_t run0 = 0, nrun = 0;
+		for (uint32_t c = (uint32_t)i + 1; c <= p->end; ) {
+			const struct html_node *n = c < p->end ? &pg->nodes[c] : NULL;
+			if (n && nrun && n->cls == pg->nodes[run0].cls && html_teaser_shape(pg, n)) {
+				nrun++;
+			} else {
+				for (uint32_t k = run0; nrun >= 3 && k < c; k = pg->nodes[k].end)
+					pg->nodes[k].flags |= HN_TEASER;
+				run0 = c;
+				nrun = n && html_teaser_shape(pg, n);
+			}
+			if (!n)
+				break;
+			c = n->end;
+		}
+	}
+}
+
 /* Mark boilerplate-like subtrees (class/id hint, <form>, <header>) that
  * hold less than limit of content; marks go down the tree. Returns the
  * content weight the marks take. */
@@ -1157,6 +1211,8 @@ static float html_prune_below(struct html_page *pg, float limit)
 	float taken = 0;
 	for (size_t i = 0; i < pg->nnodes; i++) {
 		struct html_node *n = &pg->nodes[i];
+		if (n->parent >= 0)
+			n->flags |= pg->nodes[n->parent].flags & HN_TEASER;
 		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED)) {
 			n->flags |= HN_PRUNED;
 		} else if ((n->hint < 0 || (n->flags & HN_SOFT)) && n->good < limit) {
@@ -1181,6 +1237,7 @@ static void html_prune(struct html_page *pg)
 	for (size_t i = 0; i < pg->nnodes; i++)
 		if (pg->nodes[i].parent < 0)
 			total += pg->nodes[i].good;
+	html_mark_teasers(pg);
 	float taken = html_prune_below(pg, html_p.prune_share * total);
 	if (total - taken >= html_p.weak || taken <= total - taken)
 		return;
@@ -1252,7 +1309,7 @@ static void html_select(struct html_page *pg)
 		const struct html_node *c = &pg->nodes[i];
 		for (; cursor < c->blk0; cursor++) {      /* the parent's own text */
 			float g, bad;
-			html_block_weight(&pg->blocks[cursor], p->flags & HN_PRUNED, &g, &bad);
+			html_block_weight(&pg->blocks[cursor], p->flags, &g, &bad);
 			if (g > bad)
 				pg->blocks[cursor].keep |= 2;
 		}
@@ -1392,7 +1449,8 @@ static int html_trim(struct html_page *pg)
 		if ((pg->blocks[i].keep & 2) && !html_drop_block(pg, &pg->blocks[i]) &&
 		    !(rc = html_reserve((void **)&u, &cap, nu + 1, sizeof(*u)))) {
 			float g, bad;
-			html_block_weight(&sum, 0, &g, &bad);
+			html_block_weight(&sum, sum.owner >= 0 ?
+			                  pg->nodes[sum.owner].flags & HN_TEASER : 0, &g, &bad);
 			u[nu].b0 = i;
 			u[nu].b1 = j;
 			u[nu].chars = sum.chars;
