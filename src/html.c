@@ -406,6 +406,7 @@ struct html_block {
 	uint8_t keep;
 	int8_t hint;           /* the nearest class/id hint on the way up */
 	uint16_t punct;        /* sentence punctuation: , . ! ? and CJK ones */
+	uint8_t lead_link;     /* its first character is inside a link */
 };
 
 struct html_meta {
@@ -436,6 +437,7 @@ struct html_page {
 	size_t cur_off;
 	float cur_chars, cur_link;
 	uint16_t cur_punct;
+	uint8_t cur_lead_link;
 	int pending_space;
 	struct html_meta meta;
 	struct html_hint_cache hints;
@@ -843,6 +845,8 @@ static int html_add_text(struct html_page *pg, const char *text, const struct ht
 			rc = c == '&' ? buf_add(&pg->text, "&amp;", 5) : buf_addch(&pg->text, c);
 		if ((c & 0xC0) != 0x80 && !html_is_space(c)) {
 			float w = c >= 0xE3 && c <= 0xED ? 2.0f : 1.0f;
+			if (pg->cur_chars == 0)
+				pg->cur_lead_link = f->in_link;
 			pg->cur_chars += w;
 			if (f->in_link)
 				pg->cur_link += w;
@@ -872,6 +876,7 @@ static int html_flush(struct html_page *pg, const struct html_frame *f, int br)
 		b->chars = pg->cur_chars;
 		b->link = pg->cur_link;
 		b->punct = pg->cur_punct;
+		b->lead_link = pg->cur_lead_link;
 		b->kind = f->in_pre ? SEG_PRE : f->kind;
 		b->hint = f->hint;
 		b->depth = f->owner >= 0 ? pg->nodes[f->owner].depth : 0;
@@ -882,6 +887,7 @@ static int html_flush(struct html_page *pg, const struct html_frame *f, int br)
 	}
 	pg->cur_chars = pg->cur_link = 0;
 	pg->cur_punct = 0;
+	pg->cur_lead_link = 0;
 	pg->pending_space = 0;
 	return rc;
 }
@@ -1157,15 +1163,31 @@ static void html_sum(struct html_page *pg)
 	}
 }
 
-/* Is node n shaped like a teaser: short, with a headline (one of its
- * first two blocks a link of its own) and a summary or a date besides?
- * A link inside a sentence (a digest of news) is not a headline. */
+/* Does block b end in a cut: "..." or U+2026 (a summary cut short)? */
+static int html_ends_cut(const struct html_page *pg, const struct html_block *b)
+{
+	const char *s = pg->text.ptr + b->off;
+	size_t n = b->len;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == ']' || s[n - 1] == ')'))
+		n--;
+	return (n >= 3 && !memcmp(s + n - 3, "...", 3)) ||
+	       (n >= 3 && !memcmp(s + n - 3, "\xE2\x80\xA6", 3));
+}
+
+/* Is node n shaped like a teaser: short, with a headline link and a
+ * summary or a date besides? The headline is one of its first two
+ * blocks, a link of its own; or the item starts with a link and its
+ * summary is cut short. A link inside a sentence (a digest of news) is
+ * not a headline. */
 static int html_teaser_shape(const struct html_page *pg, const struct html_node *n)
 {
 	if (n->link < html_p.teaser_link || n->text > html_p.teaser_text ||
-	    n->link < html_p.teaser_ld * n->text || n->blk1 - n->blk0 < 2)
+	    n->link < html_p.teaser_ld * n->text || n->blk1 == n->blk0)
 		return 0;
-	for (uint32_t b = n->blk0; b < n->blk0 + 2; b++) {
+	const struct html_block *first = &pg->blocks[n->blk0];
+	if (first->lead_link && html_ends_cut(pg, &pg->blocks[n->blk1 - 1]))
+		return 1;
+	for (uint32_t b = n->blk0; b < n->blk0 + 2 && b + 1 < n->blk1; b++) {
 		const struct html_block *k = &pg->blocks[b];
 		if (k->link >= html_p.teaser_link && k->link >= 0.8f * k->chars)
 			return 1;
