@@ -536,10 +536,19 @@ static int html_style_hidden(const char *style)
 	return strstr(flat, "display:none") || strstr(flat, "visibility:hidden");
 }
 
+/* Is the element a segment of a streamed page (React's server rendering
+ * sends each late part as <div hidden id="S:N">, and a script moves it
+ * into its place at once): hidden in the source, shown on the page. */
+static int html_is_streamed(const GumboElement *el)
+{
+	const char *id = html_attr(el, "id");
+	return id && id[0] == 'S' && id[1] == ':' && isdigit((unsigned char)id[2]);
+}
+
 static int html_is_hidden(const GumboElement *el)
 {
 	const char *v;
-	if (gumbo_get_attribute(&el->attributes, "hidden"))
+	if (gumbo_get_attribute(&el->attributes, "hidden") && !html_is_streamed(el))
 		return 1;
 	if ((v = html_attr(el, "aria-hidden")) && !strcasecmp(v, "true"))
 		return 1;
