@@ -30,6 +30,7 @@
  *
  * Costs: memory is linear in the page; time is linear but for gumbo.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include "html.h"
 
 #include <ctype.h>
@@ -908,6 +909,14 @@ static const GumboVector *html_children(const GumboNode *n)
 	return &n->v.element.children;
 }
 
+/* Does the class name the element a caption (of a photo, a video)? The
+ * sites without <figcaption> mark their captions this way. */
+static int html_is_caption(const GumboElement *el)
+{
+	const char *v = html_attr(el, "class");
+	return v && strcasestr(v, "caption");
+}
+
 /* Make the html_node of element g, child of frame up. */
 static int html_new_node(struct html_page *pg, const struct html_frame *up,
                          const GumboNode *g, int hint, int *idx)
@@ -937,7 +946,7 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	    el->tag == GUMBO_TAG_NOSCRIPT ||
 	    ((v = html_attr(el, "role")) && !strcasecmp(v, "banner")))
 		n->flags |= HN_SOFT;
-	if (el->tag == GUMBO_TAG_FIGCAPTION ||
+	if (el->tag == GUMBO_TAG_FIGCAPTION || html_is_caption(el) ||
 	    (up->node >= 0 && (pg->nodes[up->node].flags & HN_CAPTION)))
 		n->flags |= HN_CAPTION;
 	if (n->flags & HN_POSITIVE)
