@@ -382,7 +382,8 @@ enum {
 	                          big (some sites serve the page for crawlers
 	                          in a <noscript>) */
 	HN_CAPTION = 1 << 3,   /* a <figcaption> or inside one: not output */
-	HN_TEASER = 1 << 4     /* an item of a teaser list or inside one */
+	HN_TEASER = 1 << 4,    /* an item of a teaser list or inside one */
+	HN_CAPCLASS = 1 << 5   /* its class says caption: HN_CAPTION if short */
 };
 
 struct html_node {
@@ -910,7 +911,8 @@ static const GumboVector *html_children(const GumboNode *n)
 }
 
 /* Does the class name the element a caption (of a photo, a video)? The
- * sites without <figcaption> mark their captions this way. */
+ * sites without <figcaption> mark their captions this way; it is taken
+ * for one only when short (html_p.caption_text), not a wrapper. */
 static int html_is_caption(const GumboElement *el)
 {
 	const char *v = html_attr(el, "class");
@@ -946,9 +948,11 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	    el->tag == GUMBO_TAG_NOSCRIPT ||
 	    ((v = html_attr(el, "role")) && !strcasecmp(v, "banner")))
 		n->flags |= HN_SOFT;
-	if (el->tag == GUMBO_TAG_FIGCAPTION || html_is_caption(el) ||
+	if (el->tag == GUMBO_TAG_FIGCAPTION ||
 	    (up->node >= 0 && (pg->nodes[up->node].flags & HN_CAPTION)))
 		n->flags |= HN_CAPTION;
+	else if (html_is_caption(el))
+		n->flags |= HN_CAPCLASS;
 	if (n->flags & HN_POSITIVE)
 		n->hint = 1;
 	*idx = (int)pg->nnodes++;
@@ -1108,7 +1112,9 @@ static const struct html_params {
 	float teaser_link;     /* a teaser has at least this many link characters, */
 	float teaser_text;     /* ... at most this many characters, */
 	float teaser_ld;       /* ... and at least this link density */
+	float caption_text;    /* an element classed a caption is one up to this size */
 } html_p = {
+	.caption_text = 300,
 	.teaser_link = 20, .teaser_text = 400, .teaser_ld = 0.15f,
 	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
 	.br_line = 40,
@@ -1252,7 +1258,9 @@ static float html_prune_below(struct html_page *pg, float limit)
 	for (size_t i = 0; i < pg->nnodes; i++) {
 		struct html_node *n = &pg->nodes[i];
 		if (n->parent >= 0)
-			n->flags |= pg->nodes[n->parent].flags & HN_TEASER;
+			n->flags |= pg->nodes[n->parent].flags & (HN_TEASER | HN_CAPTION);
+		if ((n->flags & HN_CAPCLASS) && n->text <= html_p.caption_text)
+			n->flags |= HN_CAPTION;
 		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED)) {
 			n->flags |= HN_PRUNED;
 		} else if ((n->hint < 0 || (n->flags & HN_SOFT)) && n->good < limit) {
