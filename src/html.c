@@ -443,6 +443,7 @@ struct html_page {
 	int pending_space;
 	struct html_meta meta;
 	struct html_hint_cache hints;
+	int main;              /* the first <main> or role=main node, or -1 */
 };
 
 struct html_frame {
@@ -940,9 +941,12 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	n->cls = 2166136261u ^ el->tag;
 	for (; v && *v; v++)
 		n->cls = (n->cls ^ (unsigned char)*v) * 16777619u;
-	if (el->tag == GUMBO_TAG_ARTICLE || el->tag == GUMBO_TAG_MAIN ||
-	    ((v = html_attr(el, "itemprop")) && !strcasecmp(v, "articleBody")) ||
-	    ((v = html_attr(el, "role")) && !strcasecmp(v, "main")))
+	int is_main = el->tag == GUMBO_TAG_MAIN ||
+	              ((v = html_attr(el, "role")) && !strcasecmp(v, "main"));
+	if (is_main && pg->main < 0)
+		pg->main = (int)pg->nnodes;
+	if (is_main || el->tag == GUMBO_TAG_ARTICLE ||
+	    ((v = html_attr(el, "itemprop")) && !strcasecmp(v, "articleBody")))
 		n->flags |= HN_POSITIVE;
 	if (el->tag == GUMBO_TAG_FORM || el->tag == GUMBO_TAG_HEADER ||
 	    el->tag == GUMBO_TAG_NOSCRIPT ||
@@ -1104,6 +1108,8 @@ static const struct html_params {
 	float ld_fallback;     /* JSON-LD body wins when this much longer */
 	float pos_bonus;       /* factor for article/main/articleBody */
 	float weak;            /* less content kept than this: whole page mode */
+	float weak_main;       /* ... or less than this, and less than */
+	float main_share;      /* ... this share of the text of <main> */
 	unsigned lead_blocks;  /* at most this many blocks are trimmed at the head */
 	float lead_chars;      /* ... with at most this many characters */
 	unsigned tail_blocks;  /* the same at the tail */
@@ -1118,7 +1124,7 @@ static const struct html_params {
 	.teaser_link = 20, .teaser_text = 400, .teaser_ld = 0.15f,
 	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
 	.br_line = 40,
-	.weak = 300,
+	.weak = 300, .weak_main = 1000, .main_share = 0.25f,
 	.min_good = 50, .min_good_punct = 20, .max_ld = 0.5f, .punct_bonus = 5,
 	.short_bad = 0.5f, .beta = 0.7f, .prune_share = 0.5f, .sib_share = 0.15f,
 	.sib_bad = 0.5f, .out_ld = 0.7f, .ld_fallback = 2.0f, .pos_bonus = 1.5f
@@ -1445,16 +1451,23 @@ static int html_emit_ld(struct clean_doc *doc, struct buf *tmp, const char *s,
 /*
  * Too little content-like text was found: a product grid, a listing, a
  * page of short items. Keep every block outside the pruned subtrees (the
- * dropped elements, <nav> among them, are gone already); returns the
- * characters kept.
+ * dropped elements, <nav> among them, are gone already), inside the
+ * page's <main> if it has one with some text; returns the characters
+ * kept.
  */
 static float html_weak(struct html_page *pg)
 {
 	float kept = 0;
+	size_t b0 = 0, b1 = pg->nblocks;
+	if (pg->main >= 0 && pg->nodes[pg->main].text >= html_p.weak) {
+		b0 = pg->nodes[pg->main].blk0;
+		b1 = pg->nodes[pg->main].blk1;
+	}
 	for (size_t i = 0; i < pg->nblocks; i++) {
 		struct html_block *b = &pg->blocks[i];
 		b->keep &= 1;
-		if (b->owner < 0 || !(pg->nodes[b->owner].flags & HN_PRUNED)) {
+		if (i >= b0 && i < b1 &&
+		    (b->owner < 0 || !(pg->nodes[b->owner].flags & HN_PRUNED))) {
 			b->keep |= 4;
 			kept += b->chars;
 		}
@@ -1576,6 +1589,15 @@ static int html_list_lines(const struct html_page *pg, size_t i, size_t j)
 	return chars < html_p.br_line * (float)(j - i);
 }
 
+/* Is the content kept a small part of the page's <main> (one box of a
+ * listing, a pricing table, a product page), so that the whole-page mode
+ * does better? */
+static int html_small_in_main(const struct html_page *pg, float kept)
+{
+	return pg->main >= 0 && kept < html_p.weak_main &&
+	       kept < html_p.main_share * pg->nodes[pg->main].text;
+}
+
 static int html_output(struct clean_doc *doc, struct html_page *pg)
 {
 	unsigned flags = doc->ctx && (doc->ctx->opts.flags & CLEAN_F_ASCII) ? NORM_ASCII : 0;
@@ -1587,7 +1609,7 @@ static int html_output(struct clean_doc *doc, struct html_page *pg)
 		if ((b->keep & 2) && !html_drop_block(pg, b))
 			kept += b->chars;
 	}
-	if (kept < html_p.weak)
+	if (kept < html_p.weak || html_small_in_main(pg, kept))
 		kept = html_weak(pg);
 	else if (pg->meta.article)
 		rc = html_trim(pg);
@@ -1677,6 +1699,7 @@ int html_extract(struct clean_doc *doc, const char *bytes, size_t len, const cha
 	struct html_page pg;
 	size_t replaced = 0;
 	memset(&pg, 0, sizeof(pg));
+	pg.main = -1;
 	buf_init(&pg.text, 0);
 	buf_init(&utf8, 0);
 	buf_init(&capped, 0);
