@@ -575,7 +575,7 @@ static const char *const html_neg_words[] = {
 	"masthead", "pagination", "pager", "signup", "login", "advert",
 	"disqus", "outbrain", "taboola", "recommend", "navbar", "navigation",
 	"toolbar", "byline", "copyright", "consent", "gdpr", "trending",
-	"popular", "newsfeed", "dropdown", "offcanvas", "overlay",
+	"popular", "newsfeed", "dropdown", "offcanvas", "overlay", "signature",
 	/* the same in other languages: comments, share, related, ads */
 	"kommentar", "komentar", "commentaire", "reactie", "teilen",
 	"partage", "compartir", "compartilh", "condivid", "udostepnij",
