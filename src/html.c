@@ -1119,7 +1119,9 @@ static const struct html_params {
 	float teaser_text;     /* ... at most this many characters, */
 	float teaser_ld;       /* ... and at least this link density */
 	float caption_text;    /* an element classed a caption is one up to this size */
+	unsigned title_blocks; /* the title is looked for in this many first blocks */
 } html_p = {
+	.title_blocks = 3,
 	.caption_text = 300,
 	.teaser_link = 20, .teaser_text = 400, .teaser_ld = 0.15f,
 	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
@@ -1598,6 +1600,48 @@ static int html_small_in_main(const struct html_page *pg, float kept)
 	       kept < html_p.main_share * pg->nodes[pg->main].text;
 }
 
+/* Is s[0..n) the page's title, or the title less a " | Site" part: at
+ * least 10 bytes that the title starts with? Case and the '&' escape
+ * aside (s is raw block text). */
+static int html_is_title(const struct html_meta *m, const char *s, size_t n)
+{
+	const char *t = m->v[META_TITLE] ? m->v[META_TITLE] : m->title;
+	if (!t || n < 10)
+		return 0;
+	while (*t && html_is_space((unsigned char)*t))
+		t++;
+	size_t i = 0;
+	for (; i < n && *t; i++, t++) {
+		if (s[i] == '&' && !strncmp(s + i, "&amp;", 5))
+			i += 4;
+		if (tolower((unsigned char)s[i]) != tolower((unsigned char)*t))
+			return 0;
+	}
+	return i == n;
+}
+
+/*
+ * Let go of the page's title at the head of the output: it is metadata
+ * (META_TITLE), and a reader of the text has it there, not in the body.
+ * Only among the first html_p.title_blocks blocks output (a "skip to
+ * content" or a breadcrumb may come first), so that a title said again
+ * in the text stays.
+ */
+static void html_drop_title(struct html_page *pg)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < pg->nblocks && seen < html_p.title_blocks; i++) {
+		struct html_block *b = &pg->blocks[i];
+		if (!html_out_block(pg, b))
+			continue;
+		seen++;
+		if (b->chars <= 150 && html_is_title(&pg->meta, pg->text.ptr + b->off, b->len)) {
+			b->keep &= 1;
+			return;
+		}
+	}
+}
+
 static int html_output(struct clean_doc *doc, struct html_page *pg)
 {
 	unsigned flags = doc->ctx && (doc->ctx->opts.flags & CLEAN_F_ASCII) ? NORM_ASCII : 0;
@@ -1613,6 +1657,7 @@ static int html_output(struct clean_doc *doc, struct html_page *pg)
 		kept = html_weak(pg);
 	else if (pg->meta.article)
 		rc = html_trim(pg);
+	html_drop_title(pg);
 	buf_init(&tmp, 0);
 	if (!rc && pg->meta.ld_body &&
 	    html_ld_chars(pg->meta.ld_body) > html_p.ld_fallback * kept + 200) {
