@@ -18,13 +18,17 @@
  *      blocks (struct html_block: the inline text of one block element);
  *   4. scoring: every block is judged content-like ("good") or
  *      boilerplate-like ("bad") from its length, punctuation and link
- *      density; sums go up the tree; the main content is the element with
+ *      density (the items of a teaser list are boilerplate whatever their
+ *      text); sums go up the tree; the main content is the element with
  *      the highest good - bad balance, and its siblings that are content
- *      too are taken with it (pages split into several sections);
+ *      too are taken with it (pages split into several sections); when
+ *      that is too little, or a small part of <main>, the whole page (or
+ *      the whole <main>) less its boilerplate-like subtrees is kept;
  *   5. the edges of the main content are trimmed (html_trim: the title,
  *      byline and date before the first paragraph, short lines after the
- *      last), and the kept blocks become segments, each normalised with
- *      norm_line (lines split by <br> joined unless they read as a list).
+ *      last; and the page's title anywhere at the head), and the kept
+ *      blocks become segments, each normalised with norm_line (lines
+ *      split by <br> joined unless they read as a list).
  * The JSON-LD articleBody, when much longer than what the DOM gave, is
  * taken instead (a page whose body is filled in by script).
  *
