@@ -18,18 +18,23 @@
  *      blocks (struct html_block: the inline text of one block element);
  *   4. scoring: every block is judged content-like ("good") or
  *      boilerplate-like ("bad") from its length, punctuation and link
- *      density; sums go up the tree; the main content is the element with
+ *      density (the items of a teaser list are boilerplate whatever their
+ *      text); sums go up the tree; the main content is the element with
  *      the highest good - bad balance, and its siblings that are content
- *      too are taken with it (pages split into several sections);
+ *      too are taken with it (pages split into several sections); when
+ *      that is too little, or a small part of <main>, the whole page (or
+ *      the whole <main>) less its boilerplate-like subtrees is kept;
  *   5. the edges of the main content are trimmed (html_trim: the title,
  *      byline and date before the first paragraph, short lines after the
- *      last), and the kept blocks become segments, each normalised with
- *      norm_line (lines split by <br> joined unless they read as a list).
+ *      last; and the page's title anywhere at the head), and the kept
+ *      blocks become segments, each normalised with norm_line (lines
+ *      split by <br> joined unless they read as a list).
  * The JSON-LD articleBody, when much longer than what the DOM gave, is
  * taken instead (a page whose body is filled in by script).
  *
  * Costs: memory is linear in the page; time is linear but for gumbo.
  */
+#define _GNU_SOURCE /* strcasestr */
 #include "html.h"
 
 #include <ctype.h>
@@ -380,7 +385,9 @@ enum {
 	HN_SOFT = 1 << 2,      /* form, header, noscript: boilerplate unless
 	                          big (some sites serve the page for crawlers
 	                          in a <noscript>) */
-	HN_CAPTION = 1 << 3    /* a <figcaption> or inside one: not output */
+	HN_CAPTION = 1 << 3,   /* a <figcaption> or inside one: not output */
+	HN_TEASER = 1 << 4,    /* an item of a teaser list or inside one */
+	HN_CAPCLASS = 1 << 5   /* its class says caption: HN_CAPTION if short */
 };
 
 struct html_node {
@@ -405,6 +412,7 @@ struct html_block {
 	uint8_t keep;
 	int8_t hint;           /* the nearest class/id hint on the way up */
 	uint16_t punct;        /* sentence punctuation: , . ! ? and CJK ones */
+	uint8_t lead_link;     /* its first character is inside a link */
 };
 
 struct html_meta {
@@ -435,9 +443,11 @@ struct html_page {
 	size_t cur_off;
 	float cur_chars, cur_link;
 	uint16_t cur_punct;
+	uint8_t cur_lead_link;
 	int pending_space;
 	struct html_meta meta;
 	struct html_hint_cache hints;
+	int main;              /* the first <main> or role=main node, or -1 */
 };
 
 struct html_frame {
@@ -533,10 +543,19 @@ static int html_style_hidden(const char *style)
 	return strstr(flat, "display:none") || strstr(flat, "visibility:hidden");
 }
 
+/* Is the element a segment of a streamed page (React's server rendering
+ * sends each late part as <div hidden id="S:N">, and a script moves it
+ * into its place at once): hidden in the source, shown on the page. */
+static int html_is_streamed(const GumboElement *el)
+{
+	const char *id = html_attr(el, "id");
+	return id && id[0] == 'S' && id[1] == ':' && isdigit((unsigned char)id[2]);
+}
+
 static int html_is_hidden(const GumboElement *el)
 {
 	const char *v;
-	if (gumbo_get_attribute(&el->attributes, "hidden"))
+	if (gumbo_get_attribute(&el->attributes, "hidden") && !html_is_streamed(el))
 		return 1;
 	if ((v = html_attr(el, "aria-hidden")) && !strcasecmp(v, "true"))
 		return 1;
@@ -560,7 +579,7 @@ static const char *const html_neg_words[] = {
 	"masthead", "pagination", "pager", "signup", "login", "advert",
 	"disqus", "outbrain", "taboola", "recommend", "navbar", "navigation",
 	"toolbar", "byline", "copyright", "consent", "gdpr", "trending",
-	"popular", "newsfeed", "dropdown", "offcanvas", "overlay",
+	"popular", "newsfeed", "dropdown", "offcanvas", "overlay", "signature",
 	/* the same in other languages: comments, share, related, ads */
 	"kommentar", "komentar", "commentaire", "reactie", "teilen",
 	"partage", "compartir", "compartilh", "condivid", "udostepnij",
@@ -842,6 +861,8 @@ static int html_add_text(struct html_page *pg, const char *text, const struct ht
 			rc = c == '&' ? buf_add(&pg->text, "&amp;", 5) : buf_addch(&pg->text, c);
 		if ((c & 0xC0) != 0x80 && !html_is_space(c)) {
 			float w = c >= 0xE3 && c <= 0xED ? 2.0f : 1.0f;
+			if (pg->cur_chars == 0)
+				pg->cur_lead_link = f->in_link;
 			pg->cur_chars += w;
 			if (f->in_link)
 				pg->cur_link += w;
@@ -871,6 +892,7 @@ static int html_flush(struct html_page *pg, const struct html_frame *f, int br)
 		b->chars = pg->cur_chars;
 		b->link = pg->cur_link;
 		b->punct = pg->cur_punct;
+		b->lead_link = pg->cur_lead_link;
 		b->kind = f->in_pre ? SEG_PRE : f->kind;
 		b->hint = f->hint;
 		b->depth = f->owner >= 0 ? pg->nodes[f->owner].depth : 0;
@@ -881,6 +903,7 @@ static int html_flush(struct html_page *pg, const struct html_frame *f, int br)
 	}
 	pg->cur_chars = pg->cur_link = 0;
 	pg->cur_punct = 0;
+	pg->cur_lead_link = 0;
 	pg->pending_space = 0;
 	return rc;
 }
@@ -890,6 +913,15 @@ static const GumboVector *html_children(const GumboNode *n)
 	if (n->type == GUMBO_NODE_DOCUMENT)
 		return &n->v.document.children;
 	return &n->v.element.children;
+}
+
+/* Does the class name the element a caption (of a photo, a video)? The
+ * sites without <figcaption> mark their captions this way; it is taken
+ * for one only when short (html_p.caption_text), not a wrapper. */
+static int html_is_caption(const GumboElement *el)
+{
+	const char *v = html_attr(el, "class");
+	return v && strcasestr(v, "caption");
 }
 
 /* Make the html_node of element g, child of frame up. */
@@ -913,9 +945,12 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	n->cls = 2166136261u ^ el->tag;
 	for (; v && *v; v++)
 		n->cls = (n->cls ^ (unsigned char)*v) * 16777619u;
-	if (el->tag == GUMBO_TAG_ARTICLE || el->tag == GUMBO_TAG_MAIN ||
-	    ((v = html_attr(el, "itemprop")) && !strcasecmp(v, "articleBody")) ||
-	    ((v = html_attr(el, "role")) && !strcasecmp(v, "main")))
+	int is_main = el->tag == GUMBO_TAG_MAIN ||
+	              ((v = html_attr(el, "role")) && !strcasecmp(v, "main"));
+	if (is_main && pg->main < 0)
+		pg->main = (int)pg->nnodes;
+	if (is_main || el->tag == GUMBO_TAG_ARTICLE ||
+	    ((v = html_attr(el, "itemprop")) && !strcasecmp(v, "articleBody")))
 		n->flags |= HN_POSITIVE;
 	if (el->tag == GUMBO_TAG_FORM || el->tag == GUMBO_TAG_HEADER ||
 	    el->tag == GUMBO_TAG_NOSCRIPT ||
@@ -924,6 +959,8 @@ static int html_new_node(struct html_page *pg, const struct html_frame *up,
 	if (el->tag == GUMBO_TAG_FIGCAPTION ||
 	    (up->node >= 0 && (pg->nodes[up->node].flags & HN_CAPTION)))
 		n->flags |= HN_CAPTION;
+	else if (html_is_caption(el))
+		n->flags |= HN_CAPCLASS;
 	if (n->flags & HN_POSITIVE)
 		n->hint = 1;
 	*idx = (int)pg->nnodes++;
@@ -1075,28 +1112,41 @@ static const struct html_params {
 	float ld_fallback;     /* JSON-LD body wins when this much longer */
 	float pos_bonus;       /* factor for article/main/articleBody */
 	float weak;            /* less content kept than this: whole page mode */
+	float weak_main;       /* ... or less than this, and less than */
+	float main_share;      /* ... this share of the text of <main> */
 	unsigned lead_blocks;  /* at most this many blocks are trimmed at the head */
 	float lead_chars;      /* ... with at most this many characters */
 	unsigned tail_blocks;  /* the same at the tail */
 	float tail_chars;
 	float br_line;         /* <br> lines shorter than this on average stay lines */
+	float teaser_link;     /* a teaser has at least this many link characters, */
+	float teaser_text;     /* ... at most this many characters, */
+	float teaser_ld;       /* ... and at least this link density */
+	float caption_text;    /* an element classed a caption is one up to this size */
+	unsigned title_blocks; /* the title is looked for in this many first blocks */
 } html_p = {
+	.title_blocks = 3,
+	.caption_text = 300,
+	.teaser_link = 20, .teaser_text = 400, .teaser_ld = 0.15f,
 	.lead_blocks = 8, .lead_chars = 400, .tail_blocks = 8, .tail_chars = 400,
 	.br_line = 40,
-	.weak = 300,
+	.weak = 300, .weak_main = 1000, .main_share = 0.25f,
 	.min_good = 50, .min_good_punct = 20, .max_ld = 0.5f, .punct_bonus = 5,
 	.short_bad = 0.5f, .beta = 0.7f, .prune_share = 0.5f, .sib_share = 0.15f,
 	.sib_bad = 0.5f, .out_ld = 0.7f, .ld_fallback = 2.0f, .pos_bonus = 1.5f
 };
 
-/* The content and boilerplate weight of one block. */
-static void html_block_weight(const struct html_block *b, int pruned, float *good, float *bad)
+/* The content and boilerplate weight of one block; flags are its
+ * owner's (HN_PRUNED: all boilerplate; HN_TEASER: never content). */
+static void html_block_weight(const struct html_block *b, int flags, float *good, float *bad)
 {
 	float nonlink = b->chars - b->link;
 	float ld = b->chars > 0 ? b->link / b->chars : 0;
 	*good = *bad = 0;
-	if (pruned) {
+	if (flags & HN_PRUNED) {
 		*bad = b->chars;
+	} else if (flags & HN_TEASER) {
+		*bad = b->link + html_p.short_bad * nonlink;
 	} else if (b->kind == SEG_HEADING) {
 		*bad = b->link;
 	} else if (ld <= html_p.max_ld && (nonlink >= html_p.min_good ||
@@ -1131,7 +1181,7 @@ static void html_sum(struct html_page *pg)
 			continue;
 		struct html_node *n = &pg->nodes[u.owner];
 		float g, bad;
-		html_block_weight(&u, n->flags & HN_PRUNED, &g, &bad);
+		html_block_weight(&u, n->flags, &g, &bad);
 		n->good += g;
 		n->bad += bad;
 		n->text += u.chars;
@@ -1149,22 +1199,111 @@ static void html_sum(struct html_page *pg)
 	}
 }
 
+/* Does block b end in a cut: "..." or U+2026 (a summary cut short)? */
+static int html_ends_cut(const struct html_page *pg, const struct html_block *b)
+{
+	const char *s = pg->text.ptr + b->off;
+	size_t n = b->len;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == ']' || s[n - 1] == ')'))
+		n--;
+	return (n >= 3 && !memcmp(s + n - 3, "...", 3)) ||
+	       (n >= 3 && !memcmp(s + n - 3, "\xE2\x80\xA6", 3));
+}
+
+/* Is node n shaped like a teaser: short, with a headline link and a
+ * summary or a date besides? The headline is one of its first two
+ * blocks, a link of its own; or the item starts with a link and its
+ * summary is cut short. A link inside a sentence (a digest of news) is
+ * not a headline. */
+static int html_teaser_shape(const struct html_page *pg, const struct html_node *n)
+{
+	if (n->link < html_p.teaser_link || n->text > html_p.teaser_text ||
+	    n->link < html_p.teaser_ld * n->text || n->blk1 == n->blk0)
+		return 0;
+	const struct html_block *first = &pg->blocks[n->blk0];
+	if (first->lead_link && html_ends_cut(pg, &pg->blocks[n->blk1 - 1]))
+		return 1;
+	for (uint32_t b = n->blk0; b < n->blk0 + 2 && b + 1 < n->blk1; b++) {
+		const struct html_block *k = &pg->blocks[b];
+		if (k->link >= html_p.teaser_link && k->link >= 0.8f * k->chars)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Mark the teaser lists: runs of at least three sibling elements with the
+ * same tag and class that are all teaser-shaped (the "more stories" and
+ * "related articles" boxes, whose summaries read as content one by one).
+ * Their text is weighed as boilerplate, so a list of teasers does not beat
+ * the article it sits next to; a page made only of teasers falls back to
+ * the whole-page mode.
+ */
+static void html_mark_teasers(struct html_page *pg)
+{
+	for (size_t i = 0; i < pg->nnodes; i++) {
+		const struct html_node *p = &pg->nodes[i];
+		uint32_t run0 = 0, nrun = 0;
+		for (uint32_t c = (uint32_t)i + 1; c <= p->end; ) {
+			const struct html_node *n = c < p->end ? &pg->nodes[c] : NULL;
+			if (n && nrun && n->cls == pg->nodes[run0].cls && html_teaser_shape(pg, n)) {
+				nrun++;
+			} else {
+				for (uint32_t k = run0; nrun >= 3 && k < c; k = pg->nodes[k].end)
+					pg->nodes[k].flags |= HN_TEASER;
+				run0 = c;
+				nrun = n && html_teaser_shape(pg, n);
+			}
+			if (!n)
+				break;
+			c = n->end;
+		}
+	}
+}
+
 /* Mark boilerplate-like subtrees (class/id hint, <form>, <header>) that
- * hold less than a share of the page's content; marks go down the tree. */
+ * hold less than limit of content; marks go down the tree. Returns the
+ * content weight the marks take. */
+static float html_prune_below(struct html_page *pg, float limit)
+{
+	float taken = 0;
+	for (size_t i = 0; i < pg->nnodes; i++) {
+		struct html_node *n = &pg->nodes[i];
+		if (n->parent >= 0)
+			n->flags |= pg->nodes[n->parent].flags & (HN_TEASER | HN_CAPTION);
+		if ((n->flags & HN_CAPCLASS) && n->text <= html_p.caption_text)
+			n->flags |= HN_CAPTION;
+		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED)) {
+			n->flags |= HN_PRUNED;
+		} else if ((n->hint < 0 || (n->flags & HN_SOFT)) && n->good < limit) {
+			n->flags |= HN_PRUNED;
+			taken += n->good;
+		}
+	}
+	return taken;
+}
+
+/*
+ * Prune the subtrees that hold less than a share of the page's content.
+ * Some sites put a boilerplate-like word in the class of every content
+ * box (a page builder's "widget" around each paragraph); when the marks
+ * take most of the content and leave too little for a main text (see
+ * html_p.weak), they are no signal, and only
+ * the marked subtrees without any content-like block are pruned.
+ */
 static void html_prune(struct html_page *pg)
 {
 	float total = 0;
 	for (size_t i = 0; i < pg->nnodes; i++)
 		if (pg->nodes[i].parent < 0)
 			total += pg->nodes[i].good;
-	for (size_t i = 0; i < pg->nnodes; i++) {
-		struct html_node *n = &pg->nodes[i];
-		if (n->parent >= 0 && (pg->nodes[n->parent].flags & HN_PRUNED))
-			n->flags |= HN_PRUNED;
-		else if ((n->hint < 0 || (n->flags & HN_SOFT)) &&
-		         n->good < html_p.prune_share * total)
-			n->flags |= HN_PRUNED;
-	}
+	html_mark_teasers(pg);
+	float taken = html_prune_below(pg, html_p.prune_share * total);
+	if (total - taken >= html_p.weak || taken <= total - taken)
+		return;
+	for (size_t i = 0; i < pg->nnodes; i++)
+		pg->nodes[i].flags &= (uint8_t)~HN_PRUNED;
+	html_prune_below(pg, 1);
 }
 
 static float html_node_score(const struct html_node *n)
@@ -1230,7 +1369,7 @@ static void html_select(struct html_page *pg)
 		const struct html_node *c = &pg->nodes[i];
 		for (; cursor < c->blk0; cursor++) {      /* the parent's own text */
 			float g, bad;
-			html_block_weight(&pg->blocks[cursor], p->flags & HN_PRUNED, &g, &bad);
+			html_block_weight(&pg->blocks[cursor], p->flags, &g, &bad);
 			if (g > bad)
 				pg->blocks[cursor].keep |= 2;
 		}
@@ -1318,16 +1457,23 @@ static int html_emit_ld(struct clean_doc *doc, struct buf *tmp, const char *s,
 /*
  * Too little content-like text was found: a product grid, a listing, a
  * page of short items. Keep every block outside the pruned subtrees (the
- * dropped elements, <nav> among them, are gone already); returns the
- * characters kept.
+ * dropped elements, <nav> among them, are gone already), inside the
+ * page's <main> if it has one with some text; returns the characters
+ * kept.
  */
 static float html_weak(struct html_page *pg)
 {
 	float kept = 0;
+	size_t b0 = 0, b1 = pg->nblocks;
+	if (pg->main >= 0 && pg->nodes[pg->main].text >= html_p.weak) {
+		b0 = pg->nodes[pg->main].blk0;
+		b1 = pg->nodes[pg->main].blk1;
+	}
 	for (size_t i = 0; i < pg->nblocks; i++) {
 		struct html_block *b = &pg->blocks[i];
 		b->keep &= 1;
-		if (b->owner < 0 || !(pg->nodes[b->owner].flags & HN_PRUNED)) {
+		if (i >= b0 && i < b1 &&
+		    (b->owner < 0 || !(pg->nodes[b->owner].flags & HN_PRUNED))) {
 			b->keep |= 4;
 			kept += b->chars;
 		}
@@ -1370,7 +1516,8 @@ static int html_trim(struct html_page *pg)
 		if ((pg->blocks[i].keep & 2) && !html_drop_block(pg, &pg->blocks[i]) &&
 		    !(rc = html_reserve((void **)&u, &cap, nu + 1, sizeof(*u)))) {
 			float g, bad;
-			html_block_weight(&sum, 0, &g, &bad);
+			html_block_weight(&sum, sum.owner >= 0 ?
+			                  pg->nodes[sum.owner].flags & HN_TEASER : 0, &g, &bad);
 			u[nu].b0 = i;
 			u[nu].b1 = j;
 			u[nu].chars = sum.chars;
@@ -1448,6 +1595,57 @@ static int html_list_lines(const struct html_page *pg, size_t i, size_t j)
 	return chars < html_p.br_line * (float)(j - i);
 }
 
+/* Is the content kept a small part of the page's <main> (one box of a
+ * listing, a pricing table, a product page), so that the whole-page mode
+ * does better? */
+static int html_small_in_main(const struct html_page *pg, float kept)
+{
+	return pg->main >= 0 && kept < html_p.weak_main &&
+	       kept < html_p.main_share * pg->nodes[pg->main].text;
+}
+
+/* Is s[0..n) the page's title, or the title less a " | Site" part: at
+ * least 10 bytes that the title starts with? Case and the '&' escape
+ * aside (s is raw block text). */
+static int html_is_title(const struct html_meta *m, const char *s, size_t n)
+{
+	const char *t = m->v[META_TITLE] ? m->v[META_TITLE] : m->title;
+	if (!t || n < 10)
+		return 0;
+	while (*t && html_is_space((unsigned char)*t))
+		t++;
+	size_t i = 0;
+	for (; i < n && *t; i++, t++) {
+		if (s[i] == '&' && !strncmp(s + i, "&amp;", 5))
+			i += 4;
+		if (tolower((unsigned char)s[i]) != tolower((unsigned char)*t))
+			return 0;
+	}
+	return i == n;
+}
+
+/*
+ * Let go of the page's title at the head of the output: it is metadata
+ * (META_TITLE), and a reader of the text has it there, not in the body.
+ * Only among the first html_p.title_blocks blocks output (a "skip to
+ * content" or a breadcrumb may come first), so that a title said again
+ * in the text stays.
+ */
+static void html_drop_title(struct html_page *pg)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < pg->nblocks && seen < html_p.title_blocks; i++) {
+		struct html_block *b = &pg->blocks[i];
+		if (!html_out_block(pg, b))
+			continue;
+		seen++;
+		if (b->chars <= 150 && html_is_title(&pg->meta, pg->text.ptr + b->off, b->len)) {
+			b->keep &= 1;
+			return;
+		}
+	}
+}
+
 static int html_output(struct clean_doc *doc, struct html_page *pg)
 {
 	unsigned flags = doc->ctx && (doc->ctx->opts.flags & CLEAN_F_ASCII) ? NORM_ASCII : 0;
@@ -1459,10 +1657,11 @@ static int html_output(struct clean_doc *doc, struct html_page *pg)
 		if ((b->keep & 2) && !html_drop_block(pg, b))
 			kept += b->chars;
 	}
-	if (kept < html_p.weak)
+	if (kept < html_p.weak || html_small_in_main(pg, kept))
 		kept = html_weak(pg);
 	else if (pg->meta.article)
 		rc = html_trim(pg);
+	html_drop_title(pg);
 	buf_init(&tmp, 0);
 	if (!rc && pg->meta.ld_body &&
 	    html_ld_chars(pg->meta.ld_body) > html_p.ld_fallback * kept + 200) {
@@ -1549,6 +1748,7 @@ int html_extract(struct clean_doc *doc, const char *bytes, size_t len, const cha
 	struct html_page pg;
 	size_t replaced = 0;
 	memset(&pg, 0, sizeof(pg));
+	pg.main = -1;
 	buf_init(&pg.text, 0);
 	buf_init(&utf8, 0);
 	buf_init(&capped, 0);

@@ -494,6 +494,66 @@ START_TEST(features)
 }
 END_TEST
 
+#define TEASER "<li><a href=/t>A headline of another story on the site</a>" \
+	"<p>A summary of that other story, long enough to read as a paragraph of text, " \
+	"with commas, and a full stop at the end.</p></li>"
+
+/* A box of teasers (headline link and summary) beside the article does
+ * not win, even with more text than the article. */
+START_TEST(teaser_list_loses)
+{
+	struct clean_doc *d = extract(
+	        "<html><body><div>"
+	        "<div><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p>"
+	        "<p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p></div>"
+	        "<ul>" TEASER TEASER TEASER TEASER TEASER TEASER "</ul>"
+	        "</div></body></html>");
+	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3 "\n" PARA1 "\n" PARA2 "\n" PARA3);
+	clean_doc_free(d);
+}
+END_TEST
+
+/* A boilerplate-like class on every content box (a page builder's
+ * "widget") does not empty the page. */
+START_TEST(hint_on_every_box)
+{
+	struct clean_doc *d = extract(
+	        "<html><body>"
+	        "<div class=\"widget\"><p>" PARA1 "</p></div>"
+	        "<div class=\"widget\"><p>" PARA2 "</p></div>"
+	        "<div class=\"widget\"><p>" PARA3 "</p></div>"
+	        "<div class=\"widget\"><p>" PARA1 "</p></div>"
+	        "</body></html>");
+	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3 "\n" PARA1);
+	clean_doc_free(d);
+}
+END_TEST
+
+/* A streamed segment (<div hidden id="S:N">, shown by script) is
+ * content; another hidden element is not. */
+START_TEST(streamed_segment_shown)
+{
+	struct clean_doc *d = extract(
+	        "<html><body><div hidden><p>A hidden paragraph that nobody sees on the page, ever.</p></div>"
+	        "<div hidden id=\"S:0\"><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p></div>"
+	        "</body></html>");
+	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3);
+	clean_doc_free(d);
+}
+END_TEST
+
+/* The title heading at the head is metadata, not text. */
+START_TEST(title_heading_dropped)
+{
+	struct clean_doc *d = extract(
+	        "<html><head><title>The budget plan of the committee | Example News</title></head>"
+	        "<body><div><h1>The budget plan of the committee</h1>"
+	        "<p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p></div></body></html>");
+	ck_assert_str_eq(joined(d), PARA1 "\n" PARA2 "\n" PARA3);
+	clean_doc_free(d);
+}
+END_TEST
+
 static Suite *html_suite(void)
 {
 	Suite *s = suite_create("html");
@@ -525,6 +585,10 @@ static Suite *html_suite(void)
 	tcase_add_test(tc, non_html_bytes);
 	tcase_add_test(tc, sniff);
 	tcase_add_test(tc, features);
+	tcase_add_test(tc, teaser_list_loses);
+	tcase_add_test(tc, hint_on_every_box);
+	tcase_add_test(tc, streamed_segment_shown);
+	tcase_add_test(tc, title_heading_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }
