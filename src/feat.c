@@ -423,8 +423,9 @@ static int is_bullet(const char *s, size_t n)
 		return 0;
 	if (strchr("*-+>", s[0]))
 		return n > 1 && s[1] == ' ';
-	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)
-		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7);
+	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)  /* •, ·, w3m's □ ● ◦ ■ */
+		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7 ||
+		                 (unsigned char)s[1] == 0x96 || (unsigned char)s[1] == 0x97);
 	if (s[0] == '[')
 		return 1;
 	size_t i = 0;
@@ -633,6 +634,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_W3_END] = m[3], v->x[FEAT_W3_LINK] = m[4];
 		window(b, ps, n, i, 10, m);
 		v->x[FEAT_W10_WORDS] = m[0], v->x[FEAT_W10_PROSE] = m[1], v->x[FEAT_W10_STOP] = m[2];
+		v->x[FEAT_W10_LINK] = m[4];
 		window(b, ps, n, i, 25, m);
 		v->x[FEAT_W25_WORDS] = m[0], v->x[FEAT_W25_PROSE] = m[1];
 		v->x[FEAT_POS] = n > 1 ? (float)i / (float)(n - 1) : 0;

@@ -368,28 +368,37 @@ int model_active(const struct model *m, const struct feat_vec *fv, size_t n)
 /* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
 #define MODEL_RESCUE_WORDS 0.4394f
 
+/* Whether state keeps a line that the rules did not drop. */
+static int kept_any(const unsigned char *state, const struct feat_vec *fv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (state[i] && fv[i].x[FEAT_DROPPED] == 0)
+			return 1;
+	return 0;
+}
+
 int model_states(const struct model *m, double *s, const unsigned char *force,
                  const struct feat_vec *fv, size_t n, unsigned char *state)
 {
 	int rc = model_viterbi(m, s, force, n, state);
-	size_t kept = 0, best = n;
-	for (size_t i = 0; i < n; i++) {
-		kept += state[i];
+	size_t best = n;
+	for (size_t i = 0; i < n; i++)
 		if (fv[i].x[FEAT_WORDS] >= MODEL_RESCUE_WORDS && fv[i].x[FEAT_DROPPED] == 0 &&
 		    (best == n || s[i] > s[best]))
 			best = i;
-	}
-	if (rc || kept || best == n)
+	if (rc || best == n || kept_any(state, fv, n))
 		return rc;
 	/* Nothing kept from a document with prose in it: the article is
 	 * there, only less sure than usual; take the region around its most
-	 * likely line. */
+	 * likely line, and that line at least. */
 	double shift = 1 - s[best];
 	for (size_t i = 0; i < n; i++)
 		s[i] += shift;
 	rc = model_viterbi(m, s, force, n, state);
 	for (size_t i = 0; i < n; i++)
 		s[i] -= shift;
+	if (!rc && !kept_any(state, fv, n))
+		state[best] = 1;
 	return rc;
 }
 
