@@ -141,6 +141,7 @@ static size_t next_word_hash(const char *s, size_t n, size_t pos, uint32_t *h)
 /* ---- stopwords ---- */
 
 #define STOP_MAX_LANGS 32
+#define STOP_FILTER_BITS 32768
 
 struct stop_entry { uint32_t hash, langs; };
 
@@ -149,7 +150,17 @@ struct feat_stop {
 	int nlangs;
 	struct stop_entry *tab;   /* open addressing, hash 0 = empty */
 	size_t mask;
+	/* One bit a hash value (other bits than the table's index): most
+	 * words of a line are no stopword, and this 4 KB filter says so
+	 * without touching the 64 KB table (stop_langs was feat_doc's
+	 * hottest load). */
+	uint64_t filter[STOP_FILTER_BITS / 64];
 };
+
+static inline uint32_t stop_filter_bit(uint32_t h)
+{
+	return (h >> 16) & (STOP_FILTER_BITS - 1);
+}
 
 void feat_stop_free(struct feat_stop *s)
 {
@@ -169,6 +180,9 @@ static struct stop_entry *stop_slot(const struct feat_stop *s, uint32_t h)
 
 static uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
 {
+	uint32_t bit = stop_filter_bit(h);
+	if (!((s->filter[bit / 64] >> (bit % 64)) & 1))
+		return 0;
 	const struct stop_entry *e = stop_slot(s, h);
 	return e->hash ? e->langs : 0;
 }
@@ -192,6 +206,7 @@ static int stop_add_line(struct feat_stop *s, const char *p, size_t n, size_t *u
 			(*used)++;
 		e->hash = h;
 		e->langs |= 1u << li;
+		s->filter[stop_filter_bit(h) / 64] |= 1ull << (stop_filter_bit(h) % 64);
 	}
 	return 0;
 }
@@ -423,8 +438,9 @@ static int is_bullet(const char *s, size_t n)
 		return 0;
 	if (strchr("*-+>", s[0]))
 		return n > 1 && s[1] == ' ';
-	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)
-		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7);
+	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)  /* •, ·, w3m's □ ● ◦ ■ */
+		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7 ||
+		                 (unsigned char)s[1] == 0x96 || (unsigned char)s[1] == 0x97);
 	if (s[0] == '[')
 		return 1;
 	size_t i = 0;
@@ -633,6 +649,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_W3_END] = m[3], v->x[FEAT_W3_LINK] = m[4];
 		window(b, ps, n, i, 10, m);
 		v->x[FEAT_W10_WORDS] = m[0], v->x[FEAT_W10_PROSE] = m[1], v->x[FEAT_W10_STOP] = m[2];
+		v->x[FEAT_W10_LINK] = m[4];
 		window(b, ps, n, i, 25, m);
 		v->x[FEAT_W25_WORDS] = m[0], v->x[FEAT_W25_PROSE] = m[1];
 		v->x[FEAT_POS] = n > 1 ? (float)i / (float)(n - 1) : 0;

@@ -368,28 +368,68 @@ int model_active(const struct model *m, const struct feat_vec *fv, size_t n)
 /* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
 #define MODEL_RESCUE_WORDS 0.4394f
 
+/* Whether state keeps a line that the rules did not drop. */
+static int kept_any(const unsigned char *state, const struct feat_vec *fv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (state[i] && fv[i].x[FEAT_DROPPED] == 0)
+			return 1;
+	return 0;
+}
+
+/* The lines the rules dropped go whatever the state: their score is set
+ * to the prior's log-odds, which makes both states equally likely there,
+ * so that an "Advertisement" line between two paragraphs does not break
+ * the article's run. *saved gets a copy of the scores (n), or NULL when
+ * the rules dropped nothing. */
+static int neutralise(const struct model *m, double *s, const struct feat_vec *fv, size_t n,
+                      double **saved)
+{
+	size_t k = 0;
+	while (k < n && fv[k].x[FEAT_DROPPED] == 0)
+		k++;
+	*saved = NULL;
+	if (k == n)
+		return CLEAN_OK;
+	if (!(*saved = malloc(n * sizeof(**saved))))
+		return CLEAN_ENOMEM;
+	double neutral = log(m->prior / (1 - m->prior));
+	for (size_t i = 0; i < n; i++) {
+		(*saved)[i] = s[i];
+		if (fv[i].x[FEAT_DROPPED] > 0)
+			s[i] = neutral;
+	}
+	return CLEAN_OK;
+}
+
 int model_states(const struct model *m, double *s, const unsigned char *force,
                  const struct feat_vec *fv, size_t n, unsigned char *state)
 {
+	double *saved;
+	if (neutralise(m, s, fv, n, &saved))
+		return CLEAN_ENOMEM;
 	int rc = model_viterbi(m, s, force, n, state);
-	size_t kept = 0, best = n;
-	for (size_t i = 0; i < n; i++) {
-		kept += state[i];
+	size_t best = n;
+	for (size_t i = 0; i < n; i++)
 		if (fv[i].x[FEAT_WORDS] >= MODEL_RESCUE_WORDS && fv[i].x[FEAT_DROPPED] == 0 &&
 		    (best == n || s[i] > s[best]))
 			best = i;
+	if (!rc && best < n && !kept_any(state, fv, n)) {
+		/* Nothing kept from a document with prose in it: the article
+		 * is there, only less sure than usual; take the region around
+		 * its most likely line, and that line at least. */
+		double shift = 1 - s[best];
+		for (size_t i = 0; i < n; i++)
+			s[i] += fv[i].x[FEAT_DROPPED] > 0 ? 0 : shift;
+		rc = model_viterbi(m, s, force, n, state);
+		for (size_t i = 0; i < n; i++)
+			s[i] -= fv[i].x[FEAT_DROPPED] > 0 ? 0 : shift;
+		if (!rc && !kept_any(state, fv, n))
+			state[best] = 1;
 	}
-	if (rc || kept || best == n)
-		return rc;
-	/* Nothing kept from a document with prose in it: the article is
-	 * there, only less sure than usual; take the region around its most
-	 * likely line. */
-	double shift = 1 - s[best];
-	for (size_t i = 0; i < n; i++)
-		s[i] += shift;
-	rc = model_viterbi(m, s, force, n, state);
-	for (size_t i = 0; i < n; i++)
-		s[i] -= shift;
+	if (saved)
+		memcpy(s, saved, n * sizeof(*s));
+	free(saved);
 	return rc;
 }
 

@@ -87,7 +87,10 @@ int model_active(const struct model *m, const struct feat_vec *fv, size_t n);
 /* model_viterbi, then, when it keeps nothing of a document that has a
  * line of 8 or more words that the rules did not drop, again with all scores shifted so
  * that the best-scoring such line has score 1 (the article is there, the
- * model is only less sure of it than usual). fv are the lines' features. */
+ * model is only less sure of it than usual). fv are the lines' features.
+ * The lines the rules dropped (FEAT_DROPPED) count as neither state: they
+ * go anyway, and must not break a run of content around them. s is left
+ * as it was given. */
 int model_states(const struct model *m, double *s, const unsigned char *force,
                  const struct feat_vec *fv, size_t n, unsigned char *state);
 

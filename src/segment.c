@@ -96,11 +96,14 @@ static void measure(const char *text, struct rawline *l)
 		n--, l->width--;
 }
 
-/* The wrap width, or 0 when the text does not look hard-wrapped. */
+/* The wrap width, or 0 when the text does not look hard-wrapped: at
+ * least 8 lines end near the widest one, and they are a fifth of the
+ * lines, or half of the lines at least half as wide (a whole-page dump
+ * of lynx or w3m is mostly short menu lines around wrapped paragraphs). */
 static unsigned wrap_width(const struct rawline *ls, size_t n)
 {
 	unsigned maxw = 0;
-	size_t nonblank = 0, near = 0;
+	size_t nonblank = 0, near = 0, wide = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!ls[i].blank) {
 			nonblank++;
@@ -110,9 +113,11 @@ static unsigned wrap_width(const struct rawline *ls, size_t n)
 	if (maxw == 0 || maxw > 132)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!ls[i].blank && ls[i].indent + ls[i].width + 12 >= maxw)
-			near++;
-	return near >= 8 && near * 5 >= nonblank ? maxw : 0;
+		if (!ls[i].blank) {
+			near += ls[i].indent + ls[i].width + 12 >= maxw;
+			wide += 2 * (ls[i].indent + ls[i].width) >= maxw;
+		}
+	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
 }
 
 static int joins_next(const struct rawline *a, const struct rawline *b, unsigned w)

@@ -137,6 +137,34 @@ START_TEST(viterbi_toy)
 }
 END_TEST
 
+/* model_states: a line the rules dropped (a strongly negative "ad"
+ * between two paragraphs) does not break the content run around it, and
+ * the scores come back as given. */
+START_TEST(states_skip_rule_drops)
+{
+	struct buf err;
+	buf_init(&err, 0);
+	struct model *m;
+	ck_assert_int_eq(parse("clean-model 1\nprior 0.5\nstay 0.9 0.9\n", &m, &err), CLEAN_OK);
+	double s[7] = { -4, 1.5, -6, 1.5, -6, 1.5, -4 };
+	struct feat_vec fv[7];
+	memset(fv, 0, sizeof(fv));
+	fv[2].x[FEAT_DROPPED] = fv[4].x[FEAT_DROPPED] = 1;
+	unsigned char state[7];
+	ck_assert_int_eq(model_states(m, s, NULL, fv, 7, state), CLEAN_OK);
+	for (size_t i = 1; i < 6; i++)
+		ck_assert_int_eq(state[i], 1);
+	ck_assert_int_eq(state[0] + state[6], 0);
+	ck_assert(s[2] == -6 && s[4] == -6);
+	/* Without the rules' drops the strong negatives split the run. */
+	memset(fv, 0, sizeof(fv));
+	ck_assert_int_eq(model_states(m, s, NULL, fv, 7, state), CLEAN_OK);
+	ck_assert_int_eq(state[2], 0);
+	model_free(m);
+	buf_release(&err);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -146,6 +174,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, write_then_parse);
 	tcase_add_test(tc, default_model_loads);
 	tcase_add_test(tc, viterbi_toy);
+	tcase_add_test(tc, states_skip_rule_drops);
 	suite_add_tcase(s, tc);
 	return s;
 }
