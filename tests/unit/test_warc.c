@@ -46,18 +46,27 @@ static void squeeze(struct buf *dst, const char *s, size_t n, int bits)
 	deflateEnd(&z);
 }
 
-static struct clean_reader *open_buf(const struct buf *b)
+/* A reader over the bytes of b written to a temporary file (gone once
+ * open), with --max-doc max_doc (0: the default); it must be WARC. */
+static struct clean_reader *open_buf_max(const struct buf *b, size_t max_doc)
 {
+	struct clean_opts o = { 0 };
+	o.max_doc = max_doc;
 	strcpy(path, "/tmp/test_warc.XXXXXX");
 	int fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, b->ptr, b->len), (ssize_t)b->len);
 	close(fd);
 	struct clean_reader *r;
-	ck_assert_int_eq(clean_reader_open(&r, path, NULL), CLEAN_OK);
+	ck_assert_int_eq(clean_reader_open(&r, path, &o), CLEAN_OK);
 	unlink(path);
 	ck_assert_int_eq(clean_reader_format(r), CLEAN_FORMAT_WARC);
 	return r;
+}
+
+static struct clean_reader *open_buf(const struct buf *b)
+{
+	return open_buf_max(b, 0);
 }
 
 START_TEST(http_head)
@@ -213,15 +222,7 @@ START_TEST(encoded_responses)
 	response(&b, "http://bomb.example/", gz, z.ptr, z.len);
 	response(&b, "http://br.example/", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\n", "xx", 2);
 	record(&b, "conversion", "http://last.example/", "Last.\n");
-	strcpy(path, "/tmp/test_warc.XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_eq(write(fd, b.ptr, b.len), (ssize_t)b.len);
-	close(fd);
-	struct clean_opts o = { 0 };
-	o.max_doc = 100000;
-	struct clean_reader *r;
-	ck_assert_int_eq(clean_reader_open(&r, path, &o), CLEAN_OK);
-	unlink(path);
+	struct clean_reader *r = open_buf_max(&b, 100000);
 	const char *s;
 	size_t n;
 	ck_assert_int_eq(clean_reader_next(r, &s, &n), CLEAN_OK);
@@ -308,15 +309,7 @@ START_TEST(too_big_skipped)
 	buf_init(&b, 0);
 	record(&b, "conversion", "http://a.example/", "A long text, longer than the limit.\n");
 	record(&b, "conversion", "http://b.example/", "Short.\n");
-	strcpy(path, "/tmp/test_warc.XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_eq(write(fd, b.ptr, b.len), (ssize_t)b.len);
-	close(fd);
-	struct clean_opts o = { 0 };
-	o.max_doc = 20;
-	struct clean_reader *r;
-	ck_assert_int_eq(clean_reader_open(&r, path, &o), CLEAN_OK);
-	unlink(path);
+	struct clean_reader *r = open_buf_max(&b, 20);
 	const char *s;
 	size_t n;
 	ck_assert_int_eq(clean_reader_next(r, &s, &n), CLEAN_ETOOBIG);
