@@ -39,6 +39,9 @@ struct clean_reader {
 	uint64_t checked;     /* text: stream offset up to which line lengths
 	                         were checked */
 	size_t ndocs;
+	int skipping;         /* text: passing over a document over max_doc */
+	int skip_bol;         /* text, skipping: the byte before data[start]
+	                         (discarded) was a newline */
 	uint64_t lineno;      /* JSONL: lines read */
 	char *field;          /* JSONL: the document field */
 	struct rec rec;       /* the document handed out last */
@@ -570,14 +573,52 @@ static int check_lines(struct clean_reader *r)
 	return CLEAN_OK;
 }
 
+/* The document at data[start] of an uncompressed input has grown past
+ * max_doc: from now on it is passed over, not kept (reading on costs no
+ * more than the input's size). All but the last 3 bytes are let go (enough for
+ * a separator that straddles the next read), and whether the byte before
+ * them was a newline is kept for the separator test. */
+static void text_start_skip(struct clean_reader *r)
+{
+	struct rd_stream *s = &r->s;
+	size_t keep = 3;
+	r->skipping = 1;
+	if (s->data.len - s->start > keep) {
+		size_t at = s->data.len - keep;
+		r->skip_bol = s->data.ptr[at - 1] == '\n';
+		s->start = at;
+		if (r->scanned < at)
+			r->scanned = at;
+	}
+}
+
+/* End the pass over an oversized document: drop data[start, end) and
+ * report it; the input goes on with the next document. */
+static int text_end_skip(struct clean_reader *r, size_t end)
+{
+	struct rd_stream *s = &r->s;
+	s->start = end;
+	r->scanned = end;
+	r->skipping = 0;
+	r->ndocs++;
+	r->can_go_on = 1;
+	snprintf(s->err, sizeof(s->err), "document %zu is larger than %zu bytes (see --max-doc)", r->ndocs,
+	         r->max_doc);
+	return CLEAN_ETOOBIG;
+}
+
 static int text_fill(struct clean_reader *r)
 {
 	struct rd_stream *s = &r->s;
-	size_t start = s->start;
-	if (s->data.len - s->start > r->max_doc) {
+	if (!r->skipping && s->data.len - s->start > r->max_doc && s->codec != RD_PLAIN) {
+		/* Compressed: passing over the rest could mean inflating a
+		 * bomb to the end, so the input stops here. */
 		snprintf(s->err, sizeof(s->err), "a document is larger than %zu bytes (see --max-doc)", r->max_doc);
 		return CLEAN_ETOOBIG;
 	}
+	if (r->skipping || s->data.len - s->start > r->max_doc)
+		text_start_skip(r);
+	size_t start = s->start;
 	int rc = rd_fill(s);
 	if (rc)
 		return rc;
@@ -599,8 +640,8 @@ static int text_hand_out(struct clean_reader *r, struct rec *rec, size_t len, si
 		/* The whole document is in hand, so it can be passed over and
 		 * the input go on. (One still growing past the limit in
 		 * text_fill cannot: that ends the input.) */
-		snprintf(s->err, sizeof(s->err), "document %llu is larger than %zu bytes (see --max-doc)",
-		         (unsigned long long)r->ndocs + 1, r->max_doc);
+		snprintf(s->err, sizeof(s->err), "document %zu is larger than %zu bytes (see --max-doc)",
+		         r->ndocs + 1, r->max_doc);
 		r->ndocs++;
 		r->can_go_on = 1;
 	}
@@ -617,13 +658,17 @@ static int text_next(struct clean_reader *r, struct rec *rec)
 		/* Rescan a little before the scan point: a separator may straddle. */
 		size_t from = r->scanned > s->start + 2 ? r->scanned - 2 : s->start;
 		size_t seplen;
-		int bol = from == s->start || s->data.ptr[from - 1] == '\n';
+		int bol = from == s->start ? !r->skipping || r->skip_bol : s->data.ptr[from - 1] == '\n';
 		size_t at = reader_find_sep(s->data.ptr + from, s->data.len - from, bol, &seplen);
 		int complete = seplen && (from + at + seplen < s->data.len || s->eof);
+		if (complete && r->skipping)
+			return text_end_skip(r, from + at + seplen);
 		if (complete)
 			return text_hand_out(r, rec, from + at - s->start, seplen);
 		r->scanned = s->data.len;
 		if (s->eof) {
+			if (r->skipping)
+				return text_end_skip(r, s->data.len);
 			if (s->start >= s->data.len)
 				return CLEAN_EOF;
 			return text_hand_out(r, rec, s->data.len - s->start, 0);
