@@ -1,6 +1,7 @@
 /* segment.c: text to segments, re-joining hard-wrapped lines (segment.h). */
 #include "segment.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -11,6 +12,8 @@
 /* One raw line of the input, located before anything is normalised. */
 struct rawline {
 	size_t off, len;
+	size_t lineno;       /* 0-based line of the input it comes from */
+	unsigned colw;       /* a column piece: its column's wrap width */
 	unsigned width;      /* display columns after leading spaces */
 	unsigned indent;     /* leading spaces */
 	unsigned firstword;  /* display columns of the first word */
@@ -99,16 +102,18 @@ static void measure(const char *text, struct rawline *l)
 /* The wrap width, or 0 when the text does not look hard-wrapped: at
  * least 8 lines end near the widest one, and they are a fifth of the
  * lines, or half of the lines at least half as wide (a whole-page dump
- * of lynx or w3m is mostly short menu lines around wrapped paragraphs). */
-static unsigned wrap_width(const struct rawline *ls, size_t n)
+ * of lynx or w3m is mostly short menu lines around wrapped paragraphs).
+ * Lines wider than cap are left out of the widest. */
+static unsigned wrap_width_below(const struct rawline *ls, size_t n, unsigned cap)
 {
 	unsigned maxw = 0;
 	size_t nonblank = 0, near = 0, wide = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!ls[i].blank) {
 			nonblank++;
-			if (ls[i].indent + ls[i].width > maxw)
-				maxw = ls[i].indent + ls[i].width;
+			unsigned lw = ls[i].indent + ls[i].width;
+			if (lw > maxw && lw <= cap)
+				maxw = lw;
 		}
 	if (maxw == 0 || maxw > 132)
 		return 0;
@@ -120,10 +125,40 @@ static unsigned wrap_width(const struct rawline *ls, size_t n)
 	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
 }
 
+static unsigned wrap_width(const struct rawline *ls, size_t n)
+{
+	return wrap_width_below(ls, n, (unsigned)-1);
+}
+
+/* The width of a fixed-width rendering, or 0: the wrap width, else the
+ * wrap width once the one or two widest lines are left out (w3m lets a
+ * table row that cannot shrink overflow its width). */
+static unsigned fixed_width(const struct rawline *ls, size_t n)
+{
+	unsigned top[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		unsigned lw = ls[i].blank ? 0 : ls[i].indent + ls[i].width;
+		if (lw <= top[2] || lw == top[0] || lw == top[1])
+			continue;
+		top[2] = lw;
+		for (int k = 2; k > 0 && top[k] > top[k - 1]; k--) {
+			unsigned t = top[k];
+			top[k] = top[k - 1];
+			top[k - 1] = t;
+		}
+	}
+	unsigned w = wrap_width(ls, n);
+	for (int k = 1; !w && k < 3 && top[k]; k++)
+		w = wrap_width_below(ls, n, top[k]);
+	return w;
+}
+
 static int joins_next(const struct rawline *a, const struct rawline *b, unsigned w)
 {
 	if (a->blank || b->blank || b->item)
 		return 0;
+	if (a->colw)
+		w = a->colw;
 	return a->indent + a->width + 1 + b->firstword > w;
 }
 
@@ -131,7 +166,7 @@ static int split_lines(const char *text, size_t len, size_t max_line,
                        struct rawline **out, size_t *nout)
 {
 	size_t cap = 256, n = 0, i = 0;
-	struct rawline *ls = malloc(cap * sizeof(*ls));
+	struct rawline *ls = calloc(cap, sizeof(*ls));
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
@@ -156,6 +191,7 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 		memset(&ls[n], 0, sizeof(ls[n]));
 		ls[n].off = i;
 		ls[n].len = j - i;
+		ls[n].lineno = n;
 		measure(text, &ls[n]);
 		n++;
 		if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
@@ -188,10 +224,325 @@ static int add_joined(struct clean_doc *d, const char *text, const struct rawlin
 	}
 	if (tmp->len == 0)
 		return CLEAN_OK;
-	int rc = doc_add_seg(d, tmp->ptr, tmp->len, (uint32_t)(first + 1), SEG_TEXT, blank);
+	int rc = doc_add_seg(d, tmp->ptr, tmp->len, (uint32_t)(ls[first].lineno + 1), SEG_TEXT, blank);
 	if (!rc)
 		d->segs[d->nsegs - 1].nlines = (uint16_t)(last - first + 1 > 65535 ? 65535 : last - first + 1);
 	return rc;
+}
+
+/*
+ * Side-by-side columns. w3m -dump lays a layout table's cells side by
+ * side, so one line can hold an article line and a sidebar line. A
+ * column block is a run of lines in a wrapped dump on which one display
+ * column (the gutter) is blank, with enough lines holding prose on both
+ * sides of it; it is emitted as column 1's pieces, a blank line, then
+ * column 2's pieces, each column re-wrapped at its own width.
+ */
+#define OCC_COLS 192 /* occupancy bits: wrapped text is at most 132 wide */
+#define COL_MIN 16   /* no gutter left of this column */
+#define COL_SPAN 300 /* a block is at most this many lines */
+
+struct colblock {
+	size_t first, last; /* lines of the block */
+	unsigned col;       /* the gutter: column col - 1 is blank, col starts column 2 */
+};
+
+static int occ_at(const uint64_t *occ, unsigned c)
+{
+	return c < OCC_COLS && (occ[c >> 6] >> (c & 63) & 1);
+}
+
+/* Into out, the columns c >= COL_MIN of occ that start text after 3
+ * blank columns (c - 1, c - 2, c - 3). */
+static void gap_starts(const uint64_t *occ, uint64_t out[3])
+{
+	for (int k = 0; k < 3; k++) {
+		/* bit c of (occ << s) is column c - s */
+		uint64_t s1 = occ[k] << 1 | (k ? occ[k - 1] >> 63 : 0);
+		uint64_t s2 = occ[k] << 2 | (k ? occ[k - 1] >> 62 : 0);
+		uint64_t s3 = occ[k] << 3 | (k ? occ[k - 1] >> 61 : 0);
+		out[k] = occ[k] & ~(s1 | s2 | s3);
+	}
+	out[0] &= ~(((uint64_t)1 << COL_MIN) - 1);
+}
+
+/* Whether any of columns [0, c) of occ is set. */
+static int any_below(const uint64_t *occ, unsigned c)
+{
+	for (unsigned k = 0; k < c >> 6; k++)
+		if (occ[k])
+			return 1;
+	return (c & 63) && (occ[c >> 6] & (((uint64_t)1 << (c & 63)) - 1));
+}
+
+/* Set occ (OCC_COLS bits) to the display columns of line l that hold a
+ * visible character. Returns 0, or -1 for a line with a tab or a control
+ * character or wider than OCC_COLS (its columns are not known). */
+static int line_occ(const char *text, const struct rawline *l, uint64_t occ[3])
+{
+	const char *s = text + l->off;
+	size_t i = 0;
+	unsigned col = 0;
+	occ[0] = occ[1] = occ[2] = 0;
+	while (i < l->len) {
+		unsigned char c = (unsigned char)s[i];
+		utf8proc_int32_t cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, l->len, &i);
+		if (cp < 0x20 || cp == 0x7f)
+			return -1;
+		unsigned w = c < 0x80 ? 1 : char_width(cp);
+		if (col + w > OCC_COLS)
+			return -1;
+		for (unsigned k = 0; cp != ' ' && k < w; k++)
+			occ[(col + k) >> 6] |= (uint64_t)1 << ((col + k) & 63);
+		col += w;
+	}
+	return 0;
+}
+
+/* The occupancy of recent lines: a block's growth reads the lines after
+ * its start, and the next start's growth reads them again. */
+#define OCC_CACHE 512
+struct occcache {
+	size_t line[OCC_CACHE]; /* line + 1, or 0 for an empty slot */
+	int rc[OCC_CACHE];
+	uint64_t occ[OCC_CACHE][3];
+};
+
+/* line_occ of ls[j], through the cache c; *occ points into it. */
+static int cached_occ(struct occcache *c, const char *text, const struct rawline *ls,
+                      size_t j, const uint64_t **occ)
+{
+	size_t k = j % OCC_CACHE;
+	if (c->line[k] != j + 1) {
+		c->rc[k] = line_occ(text, &ls[j], c->occ[k]);
+		c->line[k] = j + 1;
+	}
+	*occ = c->occ[k];
+	return c->rc[k];
+}
+
+/* Width (first to last visible column) of columns [from, to) of occ, and
+ * in *gap whether a run of 3 or more blank columns lies inside it. */
+static unsigned span_of(const uint64_t *occ, unsigned from, unsigned to, int *gap)
+{
+	unsigned first = to, last = 0, run = 0;
+	*gap = 0;
+	for (unsigned c = from; c < to; c++) {
+		if (!occ_at(occ, c)) {
+			run++;
+			continue;
+		}
+		if (first == to)
+			first = c;
+		else if (run >= 3)
+			*gap = 1;
+		last = c;
+		run = 0;
+	}
+	return first == to ? 0 : last - first + 1;
+}
+
+/* Tallies of a candidate block, to judge it (block_ok). */
+struct coltally {
+	size_t split, wide, table; /* lines with text both sides; gap >= 3; gaps inside a piece */
+	size_t left, right;        /* summed piece widths over the split lines */
+};
+
+/* The extent of a block from line i at gutter c: the lines where column
+ * c - 1 is blank (3 blank lines, a line crossing the gutter or COL_SPAN
+ * lines end it). Returns its last non-blank line (a column can go on
+ * alone after the other ends), with *lines the non-blank lines in it and
+ * *reach the last line looked at. */
+static size_t block_extent(struct occcache *oc, const char *text, const struct rawline *ls,
+                           size_t n, size_t i, unsigned c, size_t *lines, size_t *reach)
+{
+	size_t last = i, blanks = 0, j;
+	const uint64_t *occ;
+	*lines = 0;
+	for (j = i; j < n && j - i < COL_SPAN; j++) {
+		if (ls[j].blank) {
+			if (++blanks >= 3)
+				break;
+			continue;
+		}
+		blanks = 0;
+		if (cached_occ(oc, text, ls, j, &occ) || occ_at(occ, c - 1))
+			break;
+		last = j;
+		++*lines;
+	}
+	*reach = j > i ? j - 1 : i;
+	return last;
+}
+
+/* Tally lines i..last (inside one block_extent) at gutter c into *t. */
+static void tally_block(struct occcache *oc, const char *text, const struct rawline *ls,
+                        size_t i, size_t last, unsigned c, struct coltally *t)
+{
+	const uint64_t *occ;
+	for (size_t j = i; j <= last; j++) {
+		if (ls[j].blank || cached_occ(oc, text, ls, j, &occ))
+			continue;
+		int lgap, rgap;
+		unsigned lw = span_of(occ, 0, c - 1, &lgap);
+		unsigned rw = span_of(occ, c, OCC_COLS, &rgap);
+		if (!lw || !rw)
+			continue;
+		t->split++;
+		t->wide += !occ_at(occ, c - 2) && !occ_at(occ, c - 3);
+		t->table += lgap || rgap;
+		t->left += lw;
+		t->right += rw;
+	}
+}
+
+/* A block is columns of prose: 4 or more lines with text both sides,
+ * 2 of them with a gap of 3 or more, few pieces with gaps of their own
+ * (a data table), and pieces wide enough on average. */
+static int block_ok(const struct coltally *t)
+{
+	return t->split >= 4 && t->wide >= 2 && t->table * 4 <= t->split &&
+	       t->left >= 15 * t->split && t->right >= 10 * t->split;
+}
+
+/* The column blocks of ls[0..n), in order, into *out (*nout of them).
+ * Linear: a gutter column is grown over a line at most once (seen[c] is
+ * past the last line its growth looked at). */
+static int find_blocks(const char *text, const struct rawline *ls, size_t n,
+                       struct colblock **out, size_t *nout)
+{
+	size_t cap = 0, nb = 0, seen[OCC_COLS] = { 0 };
+	struct colblock *b = NULL;
+	struct occcache *oc = calloc(1, sizeof(*oc));
+	const uint64_t *occ;
+	if (!oc)
+		return CLEAN_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (ls[i].blank || cached_occ(oc, text, ls, i, &occ))
+			continue;
+		uint64_t starts[3];
+		gap_starts(occ, starts);
+		for (unsigned c = COL_MIN; c < OCC_COLS; c++) {
+			if (!(starts[c >> 6] >> (c & 63) & 1)) {
+				if (!(starts[c >> 6] >> (c & 63)))
+					c |= 63; /* no more in this word */
+				continue;
+			}
+			if (i < seen[c] || !any_below(occ, c - 3))
+				continue;
+			struct coltally t = { 0 };
+			size_t lines, reach, last = block_extent(oc, text, ls, n, i, c, &lines, &reach);
+			seen[c] = reach + 1;
+			if (lines < 4)
+				continue;
+			tally_block(oc, text, ls, i, last, c, &t);
+			if (!block_ok(&t))
+				continue;
+			if (nb == cap) {
+				struct colblock *p = realloc(b, (cap = cap ? 2 * cap : 16) * sizeof(*b));
+				if (!p) {
+					free(b);
+					free(oc);
+					return CLEAN_ENOMEM;
+				}
+				b = p;
+			}
+			b[nb++] = (struct colblock){ i, last, c };
+			i = last;
+			break;
+		}
+	}
+	free(oc);
+	*out = b;
+	*nout = nb;
+	return CLEAN_OK;
+}
+
+/* Byte offset in line l where display column c starts (l->len if the
+ * line is narrower). */
+static size_t col_byte(const char *text, const struct rawline *l, unsigned c)
+{
+	const char *s = text + l->off;
+	size_t i = 0;
+	unsigned col = 0;
+	while (i < l->len && col < c) {
+		unsigned char ch = (unsigned char)s[i];
+		utf8proc_int32_t cp = ch < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, l->len, &i);
+		col += ch < 0x80 ? 1 : char_width(cp);
+	}
+	return i;
+}
+
+/* Bytes [from, to) of line l as a measured line of its own. */
+static void make_piece(const char *text, const struct rawline *l, size_t from, size_t to,
+                       struct rawline *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->off = l->off + from;
+	p->len = to - from;
+	p->lineno = l->lineno;
+	measure(text, p);
+}
+
+/* Append block b of ls to out (at *k): its left pieces, a blank line, its
+ * right pieces, a blank line. Each column re-wraps at its widest piece;
+ * the right one at least at the rest of the width fw (a sidebar of short
+ * headlines does not show its cell's width). */
+static void emit_block(const char *text, const struct rawline *ls, const struct colblock *b,
+                       unsigned fw, struct rawline *out, size_t *k)
+{
+	for (int side = 0; side < 2; side++) {
+		size_t start = *k;
+		unsigned w = side == 0 || fw <= b->col ? 0 : fw - b->col;
+		for (size_t j = b->first; j <= b->last; j++) {
+			size_t cut = col_byte(text, &ls[j], b->col);
+			if (side == 0)
+				make_piece(text, &ls[j], 0, cut, &out[*k]);
+			else
+				make_piece(text, &ls[j], cut, ls[j].len, &out[*k]);
+			if (!out[*k].blank && out[*k].indent + out[*k].width > w)
+				w = out[*k].indent + out[*k].width;
+			(*k)++;
+		}
+		for (size_t j = start; j < *k; j++)
+			out[j].colw = w;
+		memset(&out[*k], 0, sizeof(out[*k]));
+		out[*k].blank = 1;
+		out[*k].lineno = ls[b->last].lineno;
+		(*k)++;
+	}
+}
+
+/* The lines of ls[0..n) (a fixed-width rendering fw columns wide) with
+ * their column blocks split, into *out (*nout lines); *out is NULL when
+ * there are none. */
+static int split_columns(const char *text, const struct rawline *ls, size_t n,
+                         unsigned fw, struct rawline **out, size_t *nout)
+{
+	struct colblock *b;
+	size_t nb;
+	*out = NULL;
+	int rc = find_blocks(text, ls, n, &b, &nb);
+	if (rc || nb == 0)
+		return rc;
+	struct rawline *o = malloc((2 * n + 2 * nb) * sizeof(*o));
+	if (!o) {
+		free(b);
+		return CLEAN_ENOMEM;
+	}
+	size_t k = 0, next = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (next < nb && b[next].first == i) {
+			emit_block(text, ls, &b[next], fw, o, &k);
+			i = b[next++].last;
+		} else {
+			o[k++] = ls[i];
+		}
+	}
+	free(b);
+	*out = o;
+	*nout = k;
+	return CLEAN_OK;
 }
 
 int segment_text(struct clean_doc *d, const char *text, size_t len,
@@ -203,6 +554,16 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 	if (rc)
 		return rc;
 	unsigned w = (flags & CLEAN_F_NO_REWRAP) ? 0 : wrap_width(ls, n);
+	unsigned fw = (flags & CLEAN_F_NO_REWRAP) ? 0 : w ? w : fixed_width(ls, n);
+	struct rawline *cols = NULL;
+	if (fw && (rc = split_columns(text, ls, n, fw, &cols, &n)) != CLEAN_OK) {
+		free(ls);
+		return rc;
+	}
+	if (cols) {
+		free(ls);
+		ls = cols;
+	}
 	struct buf tmp;
 	buf_init(&tmp, 0);
 	int blank = 0;
@@ -212,7 +573,7 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 			continue;
 		}
 		size_t last = i;
-		while (w && last + 1 < n && last - i < 200 && joins_next(&ls[last], &ls[last + 1], w))
+		while ((w || ls[last].colw) && last + 1 < n && last - i < 200 && joins_next(&ls[last], &ls[last + 1], w))
 			last++;
 		size_t before = d->nsegs;
 		rc = add_joined(d, text, ls, i, last, flags, blank, &tmp);

@@ -12,6 +12,15 @@
  * of the widest line and that is at most 132 columns; then a line joins the
  * next when the next line's first word would not have fitted on it and the
  * next line is no list item. Lines of CJK script join with no space.
+ *
+ * Also unless CLEAN_F_NO_REWRAP, in a fixed-width rendering (wrapped as
+ * above, or so once its one or two widest lines are left out) side-by-side
+ * columns (w3m's table cells) are split: a run of lines on which one
+ * display column is blank, 4 or more of them with prose on both sides
+ * (2 with a gap of 3 or more spaces, few with gaps inside a side: not a
+ * data table), becomes the left column's lines, a blank line, the right
+ * column's lines; each column re-wraps at its own width. Linear in the
+ * text; lines with tabs or control characters are never split.
  * A line longer than max_line bytes fails with CLEAN_ETOOBIG.
  */
 #ifndef CLEAN_SEGMENT_H

@@ -136,6 +136,55 @@ START_TEST(rewrap_cjk_without_space)
 }
 END_TEST
 
+/* Eight prose lines wrapped at 64 columns: the dump looks fixed-width. */
+#define PROSE64 \
+	"The city council met on Monday evening to hear the report on the\n" \
+	"state of the old river bridge, which has carried traffic across\n" \
+	"the water for more than eighty years and now shows deep cracks in\n" \
+	"two of its four piers, according to the engineers who surveyed it\n" \
+	"during the summer and who recommended that the council close the\n" \
+	"bridge to all heavy vehicles at once and plan for a full rebuild.\n" \
+	"The council agreed with the engineers and asked the city manager\n" \
+	"to come back next month with a plan and an estimate of the costs.\n"
+
+START_TEST(columns_emitted_column_by_column)
+{
+	/* w3m's two table cells side by side, the gutter at column 34. */
+	const char *text = PROSE64 "\n"
+		"The council voted on Monday to    Other news\n"
+		"close the old bridge for two      The ferry will stop for the\n"
+		"years while engineers rebuild     winter from next week, the\n"
+		"its piers and deck.               harbour said on Friday.\n";
+	ck_assert_int_eq(seg(text, 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 4);
+	ck_assert_str_eq(text_of(1), "The council voted on Monday to close the old bridge for two "
+	                             "years while engineers rebuild its piers and deck.");
+	ck_assert_uint_eq(doc->segs[1].lineno, 10);
+	ck_assert_str_eq(text_of(2), "Other news");
+	ck_assert_int_eq(doc->segs[2].blank_before, 1);
+	ck_assert_uint_eq(doc->segs[2].lineno, 10);
+	ck_assert_str_eq(text_of(3), "The ferry will stop for the winter from next week, the "
+	                             "harbour said on Friday.");
+	ck_assert_uint_eq(doc->segs[3].lineno, 11);
+}
+END_TEST
+
+START_TEST(double_space_in_prose_untouched)
+{
+	const char *text = PROSE64 "\n"
+		"The bridge opened in 1938.  It was widened in 1962 and again in\n"
+		"1990, when a footpath was added on the north side of the deck so\n"
+		"that people could walk across.  The footpath will stay open for\n"
+		"now, the council said, while the engineers look at it again.\n";
+	ck_assert_int_eq(seg(text, 0), CLEAN_OK);
+	ck_assert_uint_eq(doc->nsegs, 2);
+	ck_assert_str_eq(text_of(1), "The bridge opened in 1938. It was widened in 1962 and again in "
+	                             "1990, when a footpath was added on the north side of the deck so "
+	                             "that people could walk across. The footpath will stay open for "
+	                             "now, the council said, while the engineers look at it again.");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -150,6 +199,8 @@ int main(void)
 	tcase_add_test(tc, rewrap_keeps_list_items_and_short_lines);
 	tcase_add_test(tc, unwrapped_text_untouched);
 	tcase_add_test(tc, rewrap_cjk_without_space);
+	tcase_add_test(tc, columns_emitted_column_by_column);
+	tcase_add_test(tc, double_space_in_prose_untouched);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
