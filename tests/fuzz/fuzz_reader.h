@@ -30,7 +30,9 @@ static int fuzz_reader_run(const uint8_t *data, size_t size, int format)
 		abort();
 	struct clean_opts o = { 0 };
 	o.max_line = 64 << 10;
-	o.max_doc = 256 << 10;
+	/* The last byte picks a small --max-doc now and then, so that
+	 * documents over the limit (passed over or fatal) are reached. */
+	o.max_doc = size && data[size - 1] < 64 ? 16 + (size_t)data[size - 1] * 64 : 256 << 10;
 	struct clean_reader *r;
 	if (clean_reader_open_format(&r, path, &o, format, NULL))
 		return 0;
