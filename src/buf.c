@@ -46,6 +46,17 @@ int buf_grow(struct buf *b, size_t extra)
 	return CLEAN_OK;
 }
 
+void *array_grow(void *v, size_t *cap, size_t elem, size_t first)
+{
+	size_t n = *cap ? *cap : first / 2 ? first / 2 : 1;
+	if (n > SIZE_MAX / 2 / elem)
+		return NULL;
+	void *p = realloc(v, 2 * n * elem);
+	if (p)
+		*cap = 2 * n;
+	return p;
+}
+
 int buf_add(struct buf *b, const void *data, size_t n)
 {
 	int rc = buf_grow(b, n);

@@ -44,4 +44,10 @@ char *buf_detach(struct buf *b, size_t *len);
 /* Swap two buffers' contents. */
 void buf_swap(struct buf *a, struct buf *b);
 
+/* The growable arrays of elements (not bytes) share one growth rule:
+ * returns v reallocated to twice *cap elements of elem bytes (first when
+ * *cap is 0) and sets *cap, or NULL on ENOMEM or overflow, when v and
+ * *cap are left as they were. Call it when the array is full. */
+void *array_grow(void *v, size_t *cap, size_t elem, size_t first);
+
 #endif

@@ -48,12 +48,10 @@ int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
                 unsigned kind, int blank_before)
 {
 	if (d->nsegs == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		struct seg *p = realloc(d->segs, cap * sizeof(*p));
+		struct seg *p = array_grow(d->segs, &d->cap, sizeof(*p), 64);
 		if (!p)
 			return CLEAN_ENOMEM;
 		d->segs = p;
-		d->cap = cap;
 	}
 	size_t off = d->text.len;
 	/* Texts are NUL-separated so each is a C string too. */

@@ -316,14 +316,12 @@ static void fetch_ring_add(struct fetch_run *r, struct fetch_host *h)
 	if (h->ring_at != SIZE_MAX)
 		return;
 	if (r->nring == r->ring_cap) {
-		size_t cap = r->ring_cap ? r->ring_cap * 2 : 64;
-		struct fetch_host **v = realloc(r->ring, cap * sizeof(*v));
+		struct fetch_host **v = array_grow(r->ring, &r->ring_cap, sizeof(*v), 64);
 		if (!v) {
 			r->fatal = CLEAN_ENOMEM;
 			return;
 		}
 		r->ring = v;
-		r->ring_cap = cap;
 	}
 	h->ring_at = r->nring;
 	r->ring[r->nring++] = h;

@@ -138,12 +138,10 @@ static int words_of(const char *s, size_t n, struct buf *low, uint64_t **w, size
 	*nw = 0;
 	while ((pos = feat_next_word(s, n, pos, &st, low)) != 0) {
 		if (*nw == *cap) {
-			size_t c = *cap ? *cap * 2 : 256;
-			uint64_t *p = realloc(*w, c * sizeof(*p));
+			uint64_t *p = array_grow(*w, cap, sizeof(*p), 256);
 			if (!p)
 				return CLEAN_ENOMEM;
 			*w = p;
-			*cap = c;
 		}
 		(*w)[(*nw)++] = word_hash(low->ptr, low->len);
 	}
@@ -208,12 +206,10 @@ static int reserve(struct learn_sup *l, size_t more)
 		l->cap = cap;
 	}
 	if (l->ndocs == l->doccap) {
-		size_t cap = l->doccap ? l->doccap * 2 : 256;
-		size_t *p = realloc(l->doc_end, cap * sizeof(*p));
+		size_t *p = array_grow(l->doc_end, &l->doccap, sizeof(*p), 256);
 		if (!p)
 			return CLEAN_ENOMEM;
 		l->doc_end = p;
-		l->doccap = cap;
 	}
 	return CLEAN_OK;
 }

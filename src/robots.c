@@ -77,12 +77,10 @@ static int robots_norm(const char *s, size_t n, struct buf *out)
 static int robots_add(struct robots_set *set, const char *val, size_t n, int allow)
 {
 	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct robots_rule *v = realloc(set->v, cap * sizeof(*v));
+		struct robots_rule *v = array_grow(set->v, &set->cap, sizeof(*v), 16);
 		if (!v)
 			return CLEAN_ENOMEM;
 		set->v = v;
-		set->cap = cap;
 	}
 	struct buf b;
 	buf_init(&b, ROBOTS_MAX_LINE * 3);

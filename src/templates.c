@@ -423,14 +423,11 @@ static int src_get(struct tpl_table *t, const char *raw, uint32_t *out)
 	else if ((t->nsrc + 1) * 2 > t->slotcap && slot_grow(t))
 		rc = CLEAN_ENOMEM;
 	else if (t->nsrc == t->srccap) {
-		size_t cap = t->srccap ? t->srccap * 2 : 16;
-		struct tpl_src *s = realloc(t->srcs, cap * sizeof(*s));
+		struct tpl_src *s = array_grow(t->srcs, &t->srccap, sizeof(*s), 16);
 		if (!s)
 			rc = CLEAN_ENOMEM;
-		else {
+		else
 			t->srcs = s;
-			t->srccap = cap;
-		}
 	}
 	if (rc) {
 		free(name);

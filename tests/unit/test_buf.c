@@ -1,5 +1,6 @@
 /* test_buf.c: the contract of src/buf.h. */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,9 +208,29 @@ static Suite *buf_suite(void)
 	tcase_add_test(tc, detach);
 	tcase_add_test(tc, detach_empty);
 	tcase_add_test(tc, swap);
+	tcase_add_test(tc, array_growth);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+START_TEST(array_growth)
+{
+	size_t cap = 0;
+	int *v = array_grow(NULL, &cap, sizeof(*v), 4);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(cap, 4);
+	v[3] = 7;
+	v = array_grow(v, &cap, sizeof(*v), 4);
+	ck_assert_uint_eq(cap, 8);
+	ck_assert_int_eq(v[3], 7);
+	/* Overflow: NULL, and the array and its capacity are left alone. */
+	size_t huge = SIZE_MAX / 4;
+	ck_assert_ptr_null(array_grow(v, &huge, sizeof(*v), 4));
+	ck_assert_uint_eq(huge, SIZE_MAX / 4);
+	ck_assert_int_eq(v[3], 7);
+	free(v);
+}
+END_TEST
 
 int main(void)
 {
