@@ -193,6 +193,25 @@ START_TEST(swap)
 }
 END_TEST
 
+START_TEST(array_growth)
+{
+	size_t cap = 0;
+	int *v = array_grow(NULL, &cap, sizeof(*v), 4);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(cap, 4);
+	v[3] = 7;
+	v = array_grow(v, &cap, sizeof(*v), 4);
+	ck_assert_uint_eq(cap, 8);
+	ck_assert_int_eq(v[3], 7);
+	/* Overflow: NULL, and the array and its capacity are left alone. */
+	size_t huge = SIZE_MAX / 4;
+	ck_assert_ptr_null(array_grow(v, &huge, sizeof(*v), 4));
+	ck_assert_uint_eq(huge, SIZE_MAX / 4);
+	ck_assert_int_eq(v[3], 7);
+	free(v);
+}
+END_TEST
+
 static Suite *buf_suite(void)
 {
 	Suite *s = suite_create("buf");
@@ -212,25 +231,6 @@ static Suite *buf_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
-
-START_TEST(array_growth)
-{
-	size_t cap = 0;
-	int *v = array_grow(NULL, &cap, sizeof(*v), 4);
-	ck_assert_ptr_nonnull(v);
-	ck_assert_uint_eq(cap, 4);
-	v[3] = 7;
-	v = array_grow(v, &cap, sizeof(*v), 4);
-	ck_assert_uint_eq(cap, 8);
-	ck_assert_int_eq(v[3], 7);
-	/* Overflow: NULL, and the array and its capacity are left alone. */
-	size_t huge = SIZE_MAX / 4;
-	ck_assert_ptr_null(array_grow(v, &huge, sizeof(*v), 4));
-	ck_assert_uint_eq(huge, SIZE_MAX / 4);
-	ck_assert_int_eq(v[3], 7);
-	free(v);
-}
-END_TEST
 
 int main(void)
 {
