@@ -123,15 +123,18 @@ static int has_alnum(const char *s, size_t n)
  * index of the last strip rule applied, or -1. The hits of the last scan
  * (of the text as it is left) stay in hits[0..*nhits), so that judge need
  * not scan the same text again. */
-static int strip_segment(struct clean_doc *d, struct seg *g, struct buf *tmp,
-                         struct pat_hit *hits, int *nhits)
+static int strip_segment(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
+                         struct buf *tmp, struct pat_hit *hits, int *nhits)
 {
 	const struct pat_set *ps = d->ctx->pat;
 	int last = -1;
 	*nhits = -1;
 	for (int pass = 0; pass < STRIP_PASSES; pass++) {
 		const char *s = seg_text(d, g);
-		int n = pat_scan(ps, s, g->len, hits, PAT_MAX_HITS);
+		/* The prescan saw the text before any cut. */
+		int n = pass == 0 ? pat_scan_pre(ps, pre, (size_t)(g - d->segs), s, g->len,
+		                                 hits, PAT_MAX_HITS)
+		                  : pat_scan(ps, s, g->len, hits, PAT_MAX_HITS);
 		int k = -1;
 		for (int i = 0; i < n && k < 0; i++)
 			if (pat_rule_action(ps, hits[i].rule) == PAT_STRIP && hits[i].end > hits[i].start)
@@ -171,13 +174,14 @@ static int repeated_in_cut(const struct clean_doc *d, const struct seg *g)
 	return memmem(first + g->len, g->orig_len - after, kept, g->len) != NULL;
 }
 
-static void judge(struct clean_doc *d, struct seg *g, struct verdict *v, struct buf *tmp)
+static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
+                  struct verdict *v, struct buf *tmp)
 {
 	const struct pat_set *ps = d->ctx->pat;
 	struct pat_hit hits[PAT_MAX_HITS];
 	v->drop = v->edge = v->tail = v->keep = -1;
 	int n;
-	int stripped = strip_segment(d, g, tmp, hits, &n);
+	int stripped = strip_segment(d, g, pre, tmp, hits, &n);
 	const char *s = seg_text(d, g);
 	if (stripped >= 0) {
 		g->hits |= 1u << PAT_STRIP;
@@ -395,6 +399,20 @@ static size_t count_dropped(const struct clean_doc *d)
 	return several || n >= 2 * MODEL_MIN_EVIDENCE ? n : 0;
 }
 
+/* Find the rules that may match each segment in one pass over the
+ * document (patterns.h); on failure pre stays invalid and each segment
+ * is scanned alone. */
+static void prescan(const struct clean_doc *d, struct pat_pre *pre)
+{
+	struct pat_line *lines = malloc(d->nsegs * sizeof(*lines));
+	if (!lines)
+		return;
+	for (size_t i = 0; i < d->nsegs; i++)
+		lines[i] = (struct pat_line){ seg_text(d, &d->segs[i]), d->segs[i].len };
+	pat_prescan(d->ctx->pat, lines, d->nsegs, pre);
+	free(lines);
+}
+
 int classify_doc(struct clean_doc *d)
 {
 	if (!d->nsegs)
@@ -404,15 +422,18 @@ int classify_doc(struct clean_doc *d)
 		return CLEAN_ENOMEM;
 	struct buf tmp;
 	buf_init(&tmp, 0);
+	struct pat_pre pre = { 0 };
+	prescan(d, &pre);
 	for (size_t i = 0; i < d->nsegs; i++) {
 		struct seg *g = &d->segs[i];
-		judge(d, g, &v[i], &tmp);
+		judge(d, g, &pre, &v[i], &tmp);
 		if (v[i].keep >= 0 || g->decision == CLEAN_DROP)
 			continue;
 		if (v[i].drop >= 0)
 			drop(d, g, v[i].drop, WHY_RULE, -1);
 	}
 	buf_release(&tmp);
+	pat_pre_release(&pre);
 	drop_sandwiched(d, v);
 	drop_tails(d, v);
 	drop_edge_run(d, v, 0);

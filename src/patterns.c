@@ -1,15 +1,23 @@
 /*
  * patterns.c: rule files parsed into a pat_set, matched in one pass.
  *
- * Matching has two engines. Hyperscan (HAVE_HYPERSCAN) scans a line once
- * for every rule it can compile and reports which rules may match; PCRE2
- * then runs each reported rule on the line to confirm it and to measure
- * the leftmost span. Rules Hyperscan cannot compile exactly are given to
- * it as prefilters (a superset of the matches), and rules it cannot take
- * at all are run by PCRE2 on every line. Because every hit is decided by
- * PCRE2, the results are the same with or without Hyperscan; Hyperscan
- * only skips the rules that cannot match. Hits are rare (most lines match
- * nothing), so confirming them all costs little.
+ * Every hit is decided by PCRE2 (which also measures the leftmost span);
+ * everything else only picks the rules worth running on a line, so the
+ * results are the same whatever picks them. Three gates, cheapest first
+ * (prefilter.c finds what they need in each regex):
+ *
+ *   heads  a rule "^C*R" can only match a line that starts (after a run
+ *          of C) with one of R's first few bytes: a hash probe or two a
+ *          line for all such rules (PAT_ENG_HEAD; most rules);
+ *   atoms  a rule whose every match holds one of a set of literals is
+ *          tried only on lines holding one: one Hyperscan literal scan
+ *          of the document for all such rules (PAT_ENG_LIT);
+ *   regex  the rest go to Hyperscan whole (exact, or as a prefilter when
+ *          it cannot run them exactly) or, failing that, to PCRE2 on
+ *          every line.
+ *
+ * pat_prescan runs the literal and regex scans over a whole document at
+ * once: per line, Hyperscan's start-up cost dominated for short lines.
  *
  * PCRE2 runs with match limits, so a catastrophic user regex ends in a
  * limit error, which counts as "no match": a run never hangs on a rule.
@@ -35,6 +43,7 @@
 #endif
 
 #include "clean.h"
+#include "prefilter.h"
 
 /* The longest rule-file line, in bytes, without its newline. */
 #define PAT_MAX_LINE 4096
@@ -57,7 +66,9 @@ static const char *const pat_builtin_cats[CAT_NBUILTIN] = {
 enum pat_engine {
 	PAT_ENG_HS = 0,    /* Hyperscan exact; PCRE2 measures the span */
 	PAT_ENG_PREFILTER, /* Hyperscan prefilter; PCRE2 confirms */
-	PAT_ENG_PCRE       /* PCRE2 alone, on every line */
+	PAT_ENG_PCRE,      /* PCRE2 alone, on every line */
+	PAT_ENG_LIT,       /* gated by its literals (prefilter.c); PCRE2 confirms */
+	PAT_ENG_HEAD       /* gated by its heads (prefilter.c); PCRE2 confirms */
 };
 
 struct pat_rule {
@@ -85,7 +96,9 @@ struct pat_set {
 	 * so adding a small user file never recompiles the defaults. */
 	struct pat_block {
 		size_t first, n;
-		hs_database_t *db;
+		hs_database_t *db;    /* the rules not gated by literals, or NULL */
+		hs_database_t *litdb; /* the literals of the LIT rules, or NULL */
+		struct pf_gate gate;  /* the heads of the HEAD rules */
 	} *blocks;
 	size_t nblocks;
 	unsigned long serial; /* changes with the blocks, for scratch caches */
@@ -98,6 +111,10 @@ struct pat_tls {
 	pcre2_match_data *md;
 	int *cand;           /* candidate rule ids of one scan */
 	size_t ncand, capcand;
+	unsigned *seen;      /* seen[r] == stamp: r is in cand already */
+	unsigned stamp;
+	const struct pat_set *ps; /* of the scan in progress */
+	struct pat_pre *pre; /* of the prescan in progress, or NULL */
 #ifdef HAVE_HYPERSCAN
 	hs_scratch_t *scratch;
 	unsigned long serial; /* the db the scratch was last grown for */
@@ -117,6 +134,7 @@ static void pat_tls_free(void *p)
 		return;
 	pcre2_match_data_free(t->md);
 	free(t->cand);
+	free(t->seen);
 #ifdef HAVE_HYPERSCAN
 	hs_free_scratch(t->scratch);
 #endif
@@ -151,7 +169,7 @@ static struct pat_tls *pat_tls_get(void)
 	return t;
 }
 
-/* Room for n candidates. */
+/* Room for n candidates (and their seen marks). */
 static int pat_tls_reserve(struct pat_tls *t, size_t n)
 {
 	if (n <= t->capcand)
@@ -160,6 +178,12 @@ static int pat_tls_reserve(struct pat_tls *t, size_t n)
 	if (!p)
 		return -1;
 	t->cand = p;
+	unsigned *q = realloc(t->seen, n * sizeof(*q));
+	if (!q)
+		return -1;
+	memset(q, 0, n * sizeof(*q));
+	t->seen = q;
+	t->stamp = 0;
 	t->capcand = n;
 	return 0;
 }
@@ -332,8 +356,11 @@ void pat_set_free(struct pat_set *ps)
 	free(ps->always);
 	pcre2_match_context_free(ps->mctx);
 #ifdef HAVE_HYPERSCAN
-	for (size_t i = 0; i < ps->nblocks; i++)
+	for (size_t i = 0; i < ps->nblocks; i++) {
 		hs_free_database(ps->blocks[i].db);
+		hs_free_database(ps->blocks[i].litdb);
+		pf_gate_release(&ps->blocks[i].gate);
+	}
 	free(ps->blocks);
 #endif
 	free(ps);
@@ -577,8 +604,23 @@ int pat_set_add(struct pat_set *ps, const char *name, const char *text,
 /* ---- compiling ---- */
 
 #ifdef HAVE_HYPERSCAN
+/* The rules' database is scanned a line at a time or a document at a
+ * time (NUL-separated lines, see pat_prescan). MULTILINE makes ^ and $
+ * hold at line ends there, so every match of a line is found in the
+ * document too; what else it finds (a [^x]+ run over two lines) only adds
+ * candidates, which PCRE2 turns down. */
 #define PAT_HS_FLAGS (HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_UCP | \
-                      HS_FLAG_SINGLEMATCH)
+                      HS_FLAG_MULTILINE)
+/* The literal id that says "this line holds a character PCRE2 folds onto
+ * an ASCII letter": every gated rule is a candidate. */
+#define PAT_ID_EXOTIC 0xfffffff0u
+
+/* Escapes whose meaning a document-wide scan would change. */
+static int pat_needs_line(const char *re)
+{
+	return strstr(re, "\\A") || strstr(re, "\\z") || strstr(re, "\\Z") ||
+	       strstr(re, "\\G");
+}
 
 /* Can Hyperscan take rule r with these flags? A cheap first sorting;
  * hs_compile_multi has the last word. */
@@ -587,7 +629,8 @@ static int pat_hs_accepts(const struct pat_rule *r, unsigned flags)
 	hs_expr_info_t *info = NULL;
 	hs_compile_error_t *ce = NULL;
 
-	if (hs_expression_info(r->regex, flags, &info, &ce) != HS_SUCCESS) {
+	if (pat_needs_line(r->regex) ||
+	    hs_expression_info(r->regex, flags, &info, &ce) != HS_SUCCESS) {
 		hs_free_compile_error(ce);
 		return 0;
 	}
@@ -595,12 +638,14 @@ static int pat_hs_accepts(const struct pat_rule *r, unsigned flags)
 	return 1;
 }
 
-/* Pick the engine of rules [first, first + n): exact, prefilter, or
- * PCRE2 alone. */
+/* Pick the engine of the rules [first, first + n) not gated by literals:
+ * exact, prefilter, or PCRE2 alone. */
 static void pat_hs_sort_rules(struct pat_set *ps, size_t first, size_t n)
 {
 	for (size_t i = first; i < first + n; i++) {
 		struct pat_rule *r = &ps->rules[i];
+		if (r->engine == PAT_ENG_LIT || r->engine == PAT_ENG_HEAD)
+			continue;
 		if (pat_hs_accepts(r, PAT_HS_FLAGS))
 			r->engine = PAT_ENG_HS;
 		else if (pat_hs_accepts(r, PAT_HS_FLAGS | HS_FLAG_PREFILTER))
@@ -610,11 +655,11 @@ static void pat_hs_sort_rules(struct pat_set *ps, size_t first, size_t n)
 	}
 }
 
-/* One attempt at the database of rules [first, first + n) not left to
- * PCRE2, into *db (NULL when none is needed). On a compile error blamed
+/* One attempt at the database of rules [first, first + n) left to
+ * Hyperscan, into *db (NULL when none is needed). On a compile error blamed
  * on one expression, that rule is demoted one engine and 1 is returned
  * (try again); 0 on success or when Hyperscan cannot be used at all
- * (everything stays with PCRE2); -1 on ENOMEM. */
+ * (those rules stay with PCRE2); -1 on ENOMEM. */
 static int pat_hs_try(struct pat_set *ps, size_t first, size_t n,
                       hs_database_t **db)
 {
@@ -632,7 +677,7 @@ static int pat_hs_try(struct pat_set *ps, size_t first, size_t n,
 	}
 	for (size_t i = first; i < first + n; i++) {
 		struct pat_rule *r = &ps->rules[i];
-		if (r->engine == PAT_ENG_PCRE)
+		if (r->engine >= PAT_ENG_PCRE)
 			continue;
 		exprs[m] = r->regex;
 		flags[m] = PAT_HS_FLAGS;
@@ -650,15 +695,147 @@ static int pat_hs_try(struct pat_set *ps, size_t first, size_t n,
 		ps->rules[ids[ce->expression]].engine++;
 		rc = 1;
 	} else {
-		/* Not one rule's fault: leave the block to PCRE2. */
+		/* Not one rule's fault: leave them to PCRE2. */
 		for (size_t i = first; i < first + n; i++)
-			ps->rules[i].engine = PAT_ENG_PCRE;
+			if (ps->rules[i].engine < PAT_ENG_PCRE)
+				ps->rules[i].engine = PAT_ENG_PCRE;
 	}
 	hs_free_compile_error(ce);
 out:
 	free(exprs);
 	free(flags);
 	free(ids);
+	return rc;
+}
+
+/* Append a copy of x to all, and id beside it in (*ids)[]. */
+static int pat_lit_add(struct pf_set *all, unsigned **ids, size_t *capids,
+                       const struct pf_str *x, unsigned id)
+{
+	if (all->n == all->cap) {
+		struct pf_str *v = array_grow(all->v, &all->cap, sizeof(*v), 64);
+		if (!v)
+			return -1;
+		all->v = v;
+	}
+	if (all->n == *capids) {
+		unsigned *d = array_grow(*ids, capids, sizeof(*d), 64);
+		if (!d)
+			return -1;
+		*ids = d;
+	}
+	char *p = malloc(x->len + 1);
+	if (!p)
+		return -1;
+	memcpy(p, x->p, x->len + 1);
+	all->v[all->n] = (struct pf_str){ p, x->len };
+	(*ids)[all->n++] = id;
+	return 0;
+}
+
+/* Gate rule i by its literals if it has any: appends them to *all, with
+ * the rule's id beside each in (*ids)[...]; 0, or -1 on ENOMEM. */
+static int pat_lit_gather(struct pat_set *ps, size_t i, struct pf_set *all,
+                          unsigned **ids, size_t *capids)
+{
+	struct pat_rule *r = &ps->rules[i];
+	struct pf_set atoms = { 0 };
+	int rc = 0;
+
+	if (pat_needs_line(r->regex) || r->engine == PAT_ENG_HEAD)
+		return 0;
+	if (pf_atoms(r->regex, strlen(r->regex), &atoms))
+		return -1;
+	for (size_t k = 0; k < atoms.n && rc == 0; k++)
+		rc = pat_lit_add(all, ids, capids, &atoms.v[k], (unsigned)i);
+	if (atoms.n)
+		r->engine = PAT_ENG_LIT;
+	pf_set_release(&atoms);
+	return rc;
+}
+
+/* The head gate of rules [first, first + n): with choose, every rule with
+ * heads joins it and becomes PAT_ENG_HEAD; without (the engines came
+ * prebuilt), the PAT_ENG_HEAD rules join it. 0, or -1 on ENOMEM. */
+static int pat_gate_rules(struct pat_set *ps, size_t first, size_t n,
+                          struct pf_gate *gate, int choose)
+{
+	struct pf_set skip = { 0 }, heads = { 0 };
+	int rc = 0;
+
+	for (size_t i = first; i < first + n && rc == 0; i++) {
+		struct pat_rule *r = &ps->rules[i];
+		if (!choose && r->engine != PAT_ENG_HEAD)
+			continue;
+		if (pat_needs_line(r->regex) ||
+		    (rc = pf_heads(r->regex, strlen(r->regex), &skip, &heads)) < 0)
+			continue;
+		if (heads.n == 0) {
+			if (r->engine == PAT_ENG_HEAD)
+				r->engine = PAT_ENG_PCRE; /* cannot happen: same rules */
+			continue;
+		}
+		rc = pf_gate_add(gate, &skip, &heads, (int)i);
+		r->engine = PAT_ENG_HEAD;
+	}
+	pf_set_release(&skip);
+	pf_set_release(&heads);
+	if (rc == 0)
+		rc = pf_gate_build(gate);
+	return rc;
+}
+
+/* The literals of every gated rule of [first, first + n), and the exotic
+ * characters, as one literal database in *litdb (NULL if no rule has
+ * literals). Returns 0, or -1 on ENOMEM; if Hyperscan fails, no rule of
+ * the block is gated. */
+static int pat_lit_compile(struct pat_set *ps, size_t first, size_t n,
+                           hs_database_t **litdb)
+{
+	struct pf_set all = { 0 };
+	unsigned *ids = NULL, *flags = NULL;
+	const char **exprs = NULL;
+	size_t *lens = NULL, capids = 0;
+	hs_compile_error_t *ce = NULL;
+	int rc = 0;
+
+	*litdb = NULL;
+	for (size_t i = first; i < first + n && rc == 0; i++)
+		rc = pat_lit_gather(ps, i, &all, &ids, &capids);
+	int gated = all.n > 0;
+	for (size_t i = first; i < first + n; i++)
+		gated |= ps->rules[i].engine == PAT_ENG_HEAD;
+	for (size_t k = 0; k < pf_nexotic && rc == 0 && gated; k++) {
+		if (pat_lit_add(&all, &ids, &capids, &pf_exotic[k], PAT_ID_EXOTIC))
+			rc = -1;
+	}
+	size_t m = all.n;
+	if (rc == 0 && m > 0) {
+		exprs = malloc(m * sizeof(*exprs));
+		lens = malloc(m * sizeof(*lens));
+		flags = malloc(m * sizeof(*flags));
+		if (!exprs || !lens || !flags)
+			rc = -1;
+	}
+	for (size_t k = 0; k < m && rc == 0; k++) {
+		exprs[k] = all.v[k].p;
+		lens[k] = all.v[k].len;
+		flags[k] = HS_FLAG_CASELESS;
+	}
+	if (rc == 0 && m > 0 &&
+	    hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)m, HS_MODE_BLOCK,
+	                         NULL, litdb, &ce) != HS_SUCCESS) {
+		*litdb = NULL;
+		for (size_t i = first; i < first + n; i++)
+			if (ps->rules[i].engine == PAT_ENG_LIT || ps->rules[i].engine == PAT_ENG_HEAD)
+				ps->rules[i].engine = PAT_ENG_PCRE;
+		hs_free_compile_error(ce);
+	}
+	pf_set_release(&all);
+	free(ids);
+	free(exprs);
+	free(lens);
+	free(flags);
 	return rc;
 }
 
@@ -677,20 +854,35 @@ static unsigned long long pat_rules_hash(const struct pat_set *ps, size_t n)
 }
 
 #ifndef PAT_NO_PREBUILT
-/* The default set's database, made at build time by src/mkhsdb: it
- * defines pat_prebuilt_hash, pat_prebuilt_nrules, pat_prebuilt_engines[]
- * and pat_prebuilt_db[] (pat_prebuilt_dblen bytes). */
+/* The default set's databases, made at build time by src/mkhsdb: it
+ * defines pat_prebuilt_hash, pat_prebuilt_nrules, pat_prebuilt_engines[],
+ * pat_prebuilt_db[] (pat_prebuilt_dblen bytes) and pat_prebuilt_litdb[]
+ * (pat_prebuilt_litdblen bytes). */
 #include "patterns_hsdb.inc"
 
-/* Load the prebuilt database when rules [0, n) are the ones it was made
- * from and this CPU can run it; 1 if loaded. */
-static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db)
+/* A serialised database, or NULL for none (len 0) or on failure. */
+static int pat_hs_load(const unsigned char *bytes, size_t len, hs_database_t **db)
 {
-	if (n != pat_prebuilt_nrules || pat_prebuilt_dblen == 0 ||
-	    pat_rules_hash(ps, n) != pat_prebuilt_hash)
+	*db = NULL;
+	if (len == 0)
+		return 1;
+	if (hs_deserialize_database((const char *)bytes, len, db) == HS_SUCCESS)
+		return 1;
+	*db = NULL;
+	return 0;
+}
+
+/* Load the prebuilt databases when rules [0, n) are the ones they were
+ * made from and this CPU can run them; 1 if loaded. */
+static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db,
+                           hs_database_t **litdb)
+{
+	if (n != pat_prebuilt_nrules || pat_rules_hash(ps, n) != pat_prebuilt_hash)
 		return 0;
-	if (hs_deserialize_database((const char *)pat_prebuilt_db,
-	                            pat_prebuilt_dblen, db) != HS_SUCCESS) {
+	if (!pat_hs_load(pat_prebuilt_db, pat_prebuilt_dblen, db))
+		return 0;
+	if (!pat_hs_load(pat_prebuilt_litdb, pat_prebuilt_litdblen, litdb)) {
+		hs_free_database(*db);
 		*db = NULL;
 		return 0;
 	}
@@ -699,9 +891,10 @@ static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db)
 	return 1;
 }
 #else
-static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db)
+static int pat_hs_prebuilt(struct pat_set *ps, size_t n, hs_database_t **db,
+                           hs_database_t **litdb)
 {
-	(void)ps, (void)n, (void)db;
+	(void)ps, (void)n, (void)db, (void)litdb;
 	return 0;
 }
 #endif
@@ -711,7 +904,8 @@ static int pat_hs_compile(struct pat_set *ps)
 {
 	static unsigned long serials;
 	size_t first = ps->ncompiled, n = ps->nrules - first;
-	hs_database_t *db = NULL;
+	hs_database_t *db = NULL, *litdb = NULL;
+	struct pf_gate gate = { 0 };
 	int rc = 0;
 
 	if (n == 0)
@@ -720,28 +914,53 @@ static int pat_hs_compile(struct pat_set *ps)
 	if (!b)
 		return CLEAN_ENOMEM;
 	ps->blocks = b;
-	if (first != 0 || !pat_hs_prebuilt(ps, n, &db)) {
-		pat_hs_sort_rules(ps, first, n);
-		while ((rc = pat_hs_try(ps, first, n, &db)) == 1)
-			;
+	if (first != 0 || !pat_hs_prebuilt(ps, n, &db, &litdb)) {
+		rc = pat_gate_rules(ps, first, n, &gate, 1);
+		if (rc == 0)
+			rc = pat_lit_compile(ps, first, n, &litdb);
+		if (rc == 0) {
+			pat_hs_sort_rules(ps, first, n);
+			while ((rc = pat_hs_try(ps, first, n, &db)) == 1)
+				;
+		}
+	} else {
+		rc = pat_gate_rules(ps, first, n, &gate, 0);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		hs_free_database(litdb);
+		hs_free_database(db);
+		pf_gate_release(&gate);
 		return CLEAN_ENOMEM;
-	ps->blocks[ps->nblocks++] = (struct pat_block){ first, n, db };
+	}
+	ps->blocks[ps->nblocks++] = (struct pat_block){ first, n, db, litdb, gate };
 	ps->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	return CLEAN_OK;
 }
 
-int pat_prebuilt_source(const struct pat_set *ps, struct buf *out)
+/* "static const unsigned char NAME[] = {...};" of db's serialised bytes
+ * (none for NULL), and its length as NAMElen. */
+static int pat_db_source(struct buf *out, const char *name, const hs_database_t *db)
 {
 	char *bytes = NULL;
 	size_t len = 0;
-	int rc = CLEAN_OK;
+	int rc = 0;
 
-	if (ps->nblocks && ps->blocks[0].db &&
-	    hs_serialize_database(ps->blocks[0].db, &bytes, &len) != HS_SUCCESS)
-		return CLEAN_ENOMEM;
+	if (db && hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return -1;
+	rc |= buf_addf(out, "static const size_t %slen = %zu;\n", name, len);
+	rc |= buf_addf(out, "static const unsigned char %s[] __attribute__((aligned(8))) = {", name);
+	for (size_t i = 0; i < len && !rc; i++)
+		rc |= buf_addf(out, "%s%u,", i % 24 ? "" : "\n", (unsigned char)bytes[i]);
+	rc |= buf_addstr(out, " 0 };\n");
+	free(bytes);
+	return rc;
+}
+
+int pat_prebuilt_source(const struct pat_set *ps, struct buf *out)
+{
+	int rc = CLEAN_OK;
 	size_t n = ps->nblocks ? ps->blocks[0].n : 0;
+
 	rc |= buf_addf(out, "/* generated by src/mkhsdb: do not edit */\n"
 	               "static const unsigned long long pat_prebuilt_hash = %lluull;\n"
 	               "static const size_t pat_prebuilt_nrules = %zu;\n"
@@ -749,12 +968,9 @@ int pat_prebuilt_source(const struct pat_set *ps, struct buf *out)
 	               pat_rules_hash(ps, n), n);
 	for (size_t i = 0; i < n; i++)
 		rc |= buf_addf(out, "%s%d,", i % 32 ? "" : "\n", ps->rules[i].engine);
-	rc |= buf_addstr(out, " 0 };\nstatic const size_t pat_prebuilt_dblen = ");
-	rc |= buf_addf(out, "%zu;\nstatic const unsigned char pat_prebuilt_db[] __attribute__((aligned(8))) = {", len);
-	for (size_t i = 0; i < len && !rc; i++)
-		rc |= buf_addf(out, "%s%u,", i % 24 ? "" : "\n", (unsigned char)bytes[i]);
 	rc |= buf_addstr(out, " 0 };\n");
-	free(bytes);
+	rc |= pat_db_source(out, "pat_prebuilt_db", n ? ps->blocks[0].db : NULL);
+	rc |= pat_db_source(out, "pat_prebuilt_litdb", n ? ps->blocks[0].litdb : NULL);
 	return rc ? CLEAN_ENOMEM : CLEAN_OK;
 }
 #endif
@@ -805,7 +1021,35 @@ int pat_set_compile(struct pat_set *ps, struct buf *err)
 
 /* ---- matching ---- */
 
+/* A new scan: no candidates, none seen. */
+static void pat_cand_reset(struct pat_tls *t)
+{
+	t->ncand = 0;
+	if (++t->stamp == 0) {
+		memset(t->seen, 0, t->capcand * sizeof(*t->seen));
+		t->stamp = 1;
+	}
+}
+
+/* Add rule r to the candidates, once. */
+static void pat_cand_add(struct pat_tls *t, int r)
+{
+	if (t->seen[r] == t->stamp)
+		return;
+	t->seen[r] = t->stamp;
+	t->cand[t->ncand++] = r;
+}
+
 #ifdef HAVE_HYPERSCAN
+/* Every rule gated by literals: the line holds a character that PCRE2
+ * folds onto an ASCII letter, which the literal scan does not. */
+static void pat_cand_all_lit(const struct pat_set *ps, struct pat_tls *t)
+{
+	for (size_t r = 0; r < ps->ncompiled; r++)
+		if (ps->rules[r].engine == PAT_ENG_LIT || ps->rules[r].engine == PAT_ENG_HEAD)
+			pat_cand_add(t, (int)r);
+}
+
 static int pat_hs_on_match(unsigned int id, unsigned long long from,
                            unsigned long long to, unsigned int flags,
                            void *ctx)
@@ -815,37 +1059,53 @@ static int pat_hs_on_match(unsigned int id, unsigned long long from,
 	(void)from;
 	(void)to;
 	(void)flags;
-	/* SINGLEMATCH: each id comes once, so ncand <= rules in the db. */
-	t->cand[t->ncand++] = (int)id;
+	if (id == PAT_ID_EXOTIC)
+		pat_cand_all_lit(t->ps, t);
+	else
+		pat_cand_add(t, (int)id);
 	return 0;
 }
 
-/* Candidates from Hyperscan into t->cand; -1 on failure. */
-static int pat_hs_candidates(const struct pat_set *ps, struct pat_tls *t,
-                             const char *line, size_t len)
+/* Grow this thread's scratch to fit every database of ps. */
+static int pat_hs_scratch(const struct pat_set *ps, struct pat_tls *t)
 {
-	if (t->serial != ps->serial || !t->scratch) {
-		/* One scratch grown to fit every block's database. */
-		for (size_t i = 0; i < ps->nblocks; i++)
-			if (ps->blocks[i].db &&
-			    hs_alloc_scratch(ps->blocks[i].db, &t->scratch) != HS_SUCCESS)
-				return -1;
-		t->serial = ps->serial;
+	if (t->serial == ps->serial && t->scratch)
+		return 0;
+	for (size_t i = 0; i < ps->nblocks; i++) {
+		const struct pat_block *b = &ps->blocks[i];
+		if ((b->db && hs_alloc_scratch(b->db, &t->scratch) != HS_SUCCESS) ||
+		    (b->litdb && hs_alloc_scratch(b->litdb, &t->scratch) != HS_SUCCESS))
+			return -1;
 	}
-	if (len > 0xffffffffu)
+	t->serial = ps->serial;
+	return 0;
+}
+
+/* Scan text[0..len) with every database of ps, calling on_match. */
+static void pat_gate_on_match(void *ctx, int rule)
+{
+	pat_cand_add(ctx, rule);
+}
+
+static int pat_hs_scan_all(const struct pat_set *ps, struct pat_tls *t,
+                           const char *text, size_t len,
+                           match_event_handler on_match, void *ctx)
+{
+	if (pat_hs_scratch(ps, t) < 0 || len > 0xffffffffu)
 		return -1;
 	for (size_t i = 0; i < ps->nblocks; i++) {
-		if (!ps->blocks[i].db)
-			continue;
-		if (hs_scan(ps->blocks[i].db, line, (unsigned)len, 0, t->scratch,
-		            pat_hs_on_match, t) != HS_SUCCESS)
+		const struct pat_block *b = &ps->blocks[i];
+		if (b->litdb && hs_scan(b->litdb, text, (unsigned)len, 0, t->scratch,
+		                        on_match, ctx) != HS_SUCCESS)
+			return -1;
+		if (b->db && hs_scan(b->db, text, (unsigned)len, 0, t->scratch,
+		                     on_match, ctx) != HS_SUCCESS)
 			return -1;
 	}
 	return 0;
 }
 #endif
 
-#ifdef HAVE_HYPERSCAN
 /* Sort the candidate ids ascending (there are few: insertion sort). */
 static void pat_sort_ids(int *a, size_t n)
 {
@@ -857,21 +1117,6 @@ static void pat_sort_ids(int *a, size_t n)
 			j--;
 		}
 		a[j] = v;
-	}
-}
-#endif
-
-/* Merge the sorted "always" list into the sorted candidates. */
-static void pat_merge_always(const struct pat_set *ps, struct pat_tls *t)
-{
-	size_t i = t->ncand, j = ps->nalways, k = t->ncand + ps->nalways;
-
-	t->ncand = k;
-	while (j > 0) {
-		if (i > 0 && t->cand[i - 1] > ps->always[j - 1])
-			t->cand[--k] = t->cand[--i];
-		else
-			t->cand[--k] = ps->always[--j];
 	}
 }
 
@@ -895,21 +1140,17 @@ static int pat_confirm(const struct pat_set *ps, struct pat_tls *t, int r,
 	return 0;
 }
 
-int pat_scan(const struct pat_set *ps, const char *line, size_t len,
-             struct pat_hit *hits, int max)
+/* Add the rules PCRE2 tries on every line, sort, and confirm each
+ * candidate on the line. */
+static int pat_confirm_all(const struct pat_set *ps, struct pat_tls *t,
+                           const char *line, size_t len,
+                           struct pat_hit *hits, int max)
 {
-	struct pat_tls *t = pat_tls_get();
 	int n = 0;
 
-	if (!t || pat_tls_reserve(t, ps->ncompiled + 1) < 0)
-		return -1;
-	t->ncand = 0;
-#ifdef HAVE_HYPERSCAN
-	if (pat_hs_candidates(ps, t, line, len) < 0)
-		return -1;
+	for (size_t i = 0; i < ps->nalways; i++)
+		pat_cand_add(t, ps->always[i]);
 	pat_sort_ids(t->cand, t->ncand);
-#endif
-	pat_merge_always(ps, t);
 	for (size_t i = 0; i < t->ncand && n < max; i++) {
 		int rc = pat_confirm(ps, t, t->cand[i], line, len, &hits[n]);
 		if (rc < 0)
@@ -917,6 +1158,187 @@ int pat_scan(const struct pat_set *ps, const char *line, size_t len,
 		n += rc;
 	}
 	return n;
+}
+
+int pat_scan(const struct pat_set *ps, const char *line, size_t len,
+             struct pat_hit *hits, int max)
+{
+	struct pat_tls *t = pat_tls_get();
+
+	if (!t || pat_tls_reserve(t, ps->ncompiled + 1) < 0)
+		return -1;
+	pat_cand_reset(t);
+	t->ps = ps;
+#ifdef HAVE_HYPERSCAN
+	if (pat_hs_scan_all(ps, t, line, len, pat_hs_on_match, t) < 0)
+		return -1;
+	for (size_t i = 0; i < ps->nblocks; i++)
+		pf_gate_match(&ps->blocks[i].gate, line, len, pat_gate_on_match, t);
+#endif
+	return pat_confirm_all(ps, t, line, len, hits, max);
+}
+
+/* ---- many lines at once ---- */
+
+void pat_pre_release(struct pat_pre *pre)
+{
+	free(pre->bits);
+	free(pre->start);
+	free(pre->joined);
+	memset(pre, 0, sizeof(*pre));
+}
+
+#ifdef HAVE_HYPERSCAN
+struct pat_pre_ctx {
+	struct pat_pre *pre;
+	size_t exotic;       /* the bit that stands for PAT_ID_EXOTIC */
+	size_t line;         /* the line pf_gate_match is on */
+};
+
+static void pat_pre_set(struct pat_pre *pre, size_t line, size_t bit)
+{
+	pre->bits[line * pre->words + bit / 64] |= 1ull << (bit % 64);
+}
+
+static void pat_pre_on_head(void *ctx, int rule)
+{
+	struct pat_pre_ctx *c = ctx;
+	pat_pre_set(c->pre, c->line, (size_t)rule);
+}
+
+/* The line holding byte e of the joined text (the last start <= e). */
+static size_t pat_pre_line(const struct pat_pre *pre, size_t e)
+{
+	size_t lo = 0, hi = pre->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pre->start[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int pat_pre_on_match(unsigned int id, unsigned long long from,
+                            unsigned long long to, unsigned int flags,
+                            void *ctx)
+{
+	struct pat_pre_ctx *c = ctx;
+	struct pat_pre *pre = c->pre;
+
+	(void)from;
+	(void)flags;
+	if (to == 0)
+		return 0;
+	size_t line = pat_pre_line(pre, (size_t)to - 1);
+	pat_pre_set(pre, line, id == PAT_ID_EXOTIC ? c->exotic : id);
+	return 0;
+}
+
+/* Room in pre for n lines of words bit words and joined bytes. */
+static int pat_pre_reserve(struct pat_pre *pre, size_t n, size_t words,
+                           size_t bytes)
+{
+	if (n && words > SIZE_MAX / sizeof(uint64_t) / n)
+		return -1;
+	if (n * words > pre->capbits) {
+		uint64_t *b = realloc(pre->bits, n * words * sizeof(*b));
+		if (!b)
+			return -1;
+		pre->bits = b;
+		pre->capbits = n * words;
+	}
+	if (n > pre->capstart) {
+		size_t *s = realloc(pre->start, n * sizeof(*s));
+		if (!s)
+			return -1;
+		pre->start = s;
+		pre->capstart = n;
+	}
+	if (bytes > pre->capjoined) {
+		char *j = realloc(pre->joined, bytes);
+		if (!j)
+			return -1;
+		pre->joined = j;
+		pre->capjoined = bytes;
+	}
+	return 0;
+}
+#endif
+
+int pat_prescan(const struct pat_set *ps, const struct pat_line *lines,
+                size_t n, struct pat_pre *pre)
+{
+	pre->valid = 0;
+	pre->n = 0;
+#ifdef HAVE_HYPERSCAN
+	struct pat_tls *t = pat_tls_get();
+	size_t bytes = 1, words = (ps->ncompiled + 1 + 63) / 64;
+
+	if (!t || n == 0)
+		return t ? 0 : -1;
+	for (size_t i = 0; i < n; i++)
+		bytes += lines[i].len + 1;
+	if (pat_pre_reserve(pre, n, words, bytes) < 0)
+		return -1;
+	/* One text, the lines '\n'-separated, so that ^ and $ hold at each
+	 * line's ends under MULTILINE. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		pre->start[i] = k;
+		memcpy(pre->joined + k, lines[i].s, lines[i].len);
+		k += lines[i].len;
+		pre->joined[k++] = '\n';
+	}
+	pre->n = n;
+	pre->words = words;
+	memset(pre->bits, 0, n * words * sizeof(*pre->bits));
+	struct pat_pre_ctx c = { pre, ps->ncompiled, 0 };
+	if (pat_hs_scan_all(ps, t, pre->joined, k, pat_pre_on_match, &c) < 0) {
+		pre->n = 0;
+		return -1;
+	}
+	for (size_t b = 0; b < ps->nblocks; b++)
+		if (ps->blocks[b].gate.n)
+			for (c.line = 0; c.line < n; c.line++)
+				pf_gate_match(&ps->blocks[b].gate, lines[c.line].s,
+				              lines[c.line].len, pat_pre_on_head, &c);
+	pre->serial = ps->serial;
+	pre->valid = 1;
+#else
+	(void)ps, (void)lines, (void)n;
+#endif
+	return 0;
+}
+
+int pat_scan_pre(const struct pat_set *ps, const struct pat_pre *pre,
+                 size_t i, const char *line, size_t len,
+                 struct pat_hit *hits, int max)
+{
+#ifdef HAVE_HYPERSCAN
+	struct pat_tls *t;
+
+	if (!pre->valid || i >= pre->n || pre->serial != ps->serial)
+		return pat_scan(ps, line, len, hits, max);
+	t = pat_tls_get();
+	if (!t || pat_tls_reserve(t, ps->ncompiled + 1) < 0)
+		return -1;
+	pat_cand_reset(t);
+	const uint64_t *b = pre->bits + i * pre->words;
+	for (size_t w = 0; w < pre->words; w++)
+		for (uint64_t x = b[w]; x; x &= x - 1) {
+			size_t r = w * 64 + (size_t)__builtin_ctzll(x);
+			if (r == ps->ncompiled)
+				pat_cand_all_lit(ps, t);
+			else
+				pat_cand_add(t, (int)r);
+		}
+	return pat_confirm_all(ps, t, line, len, hits, max);
+#else
+	(void)pre, (void)i;
+	return pat_scan(ps, line, len, hits, max);
+#endif
 }
 
 /* ---- the embedded default set ---- */

@@ -60,6 +60,39 @@ int pat_set_compile(struct pat_set *ps, struct buf *err);
 int pat_scan(const struct pat_set *ps, const char *line, size_t len,
              struct pat_hit *hits, int max);
 
+/* Many lines at once. Scanning line by line pays Hyperscan's start-up
+ * cost per line, which for short lines is most of the cost; pat_prescan
+ * scans n lines (a document) in one pass and records in pre which rules
+ * may match each, and pat_scan_pre(..., i, ...) then gives the hits of
+ * line i exactly as pat_scan would, trying only those rules.
+ *
+ * pre is the caller's: zero it before first use, reuse it across
+ * documents, free it with pat_pre_release. The lines are read during
+ * pat_prescan only. pat_scan_pre must get line i's text as it was
+ * prescanned; a line changed since (a strip cut) goes to pat_scan.
+ * pat_prescan returns 0, or -1 on failure (then pat_scan_pre falls back
+ * to pat_scan). */
+struct pat_line {
+	const char *s;
+	size_t len;
+};
+struct pat_pre {
+	uint64_t *bits;      /* line i's candidate rules: words bit words */
+	size_t words, n, capbits;
+	size_t *start;       /* line i's offset in joined */
+	size_t capstart;
+	char *joined;        /* the lines, '\n'-separated */
+	size_t capjoined;
+	unsigned long serial; /* the rule set's, when prescanned */
+	int valid;
+};
+int pat_prescan(const struct pat_set *ps, const struct pat_line *lines,
+                size_t n, struct pat_pre *pre);
+int pat_scan_pre(const struct pat_set *ps, const struct pat_pre *pre,
+                 size_t i, const char *line, size_t len,
+                 struct pat_hit *hits, int max);
+void pat_pre_release(struct pat_pre *pre);
+
 size_t pat_nrules(const struct pat_set *ps);
 int pat_rule_action(const struct pat_set *ps, int rule);   /* enum pat_action */
 int pat_rule_category(const struct pat_set *ps, int rule); /* category id */
