@@ -69,6 +69,18 @@ struct pf_parser {
 /* In heads mode a string may end in PF_MARK, "then something not known";
  * heads are cut there. 0xFF never occurs in UTF-8. */
 #define PF_MARK '\xff'
+/* Heads mode: \d, one byte of [0-9] or any non-ASCII byte (a superset of
+ * the Unicode digits \d matches under UCP); also ends what is known. */
+#define PF_DIGIT '\xfe'
+
+/* Where the known part of a heads-mode string ends: its first mark. */
+static size_t pf_stop(const struct pf_str *x)
+{
+	for (size_t i = 0; i < x->len; i++)
+		if (x->p[i] == PF_MARK || x->p[i] == PF_DIGIT)
+			return i;
+	return x->len;
+}
 
 
 /* ---- sets ---- */
@@ -213,13 +225,14 @@ static int pf_cut_all(struct pf_set *s, size_t k)
 	char tmp[PF_HEAD_MAX + 1];
 	for (size_t i = 0; i < s->n; i++) {
 		const struct pf_str *x = &s->v[i];
-		const char *m = memchr(x->p, PF_MARK, x->len);
-		size_t len = m ? (size_t)(m - x->p) : x->len;
-		int cut = m || len > k;
+		size_t len = pf_stop(x);
+		int cut = len < x->len || len > k;
 		if (len > k)
 			len = k;
 		memcpy(tmp, x->p, len);
-		if (cut)
+		if (len == 0 && x->len && x->p[0] == PF_DIGIT)
+			tmp[len++] = PF_DIGIT; /* a digit head stays one */
+		else if (cut)
 			tmp[len++] = PF_MARK;
 		if (pf_set_add(&out, tmp, len)) {
 			pf_set_release(&out);
@@ -240,7 +253,7 @@ static int pf_cross(struct pf_info *cur, const struct pf_info *b, int heads)
 	size_t open = 0;
 
 	for (size_t i = 0; i < cur->set.n; i++)
-		open += !heads || !memchr(cur->set.v[i].p, PF_MARK, cur->set.v[i].len);
+		open += !heads || pf_stop(&cur->set.v[i]) == cur->set.v[i].len;
 	if (open * b->set.n + (cur->set.n - open) > (heads ? PF_HEADS_MAX : PF_EXACT_MAX))
 		return heads ? pf_cut_all(&cur->set, 2) : 1;
 	for (size_t i = 0; i < cur->set.n; i++)
@@ -253,7 +266,7 @@ static int pf_cross(struct pf_info *cur, const struct pf_info *b, int heads)
 			}
 			memcpy(tmp, x->p, x->len);
 			memcpy(tmp + x->len, y->p, y->len);
-			if (heads && memchr(x->p, PF_MARK, x->len))
+			if (heads && pf_stop(x) < x->len)
 				len = x->len; /* nothing after the mark counts */
 			else if (heads && len > PF_HEAD_MAX) {
 				tmp[PF_HEAD_MAX] = PF_MARK; /* longer heads add nothing */
@@ -381,13 +394,15 @@ static int pf_uncased(int32_t cp)
 
 static void pf_unknown(struct pf_parser *p, struct pf_info *a);
 
-/* A letter of Latin-1 Supplement or Latin Extended-A/B whose caseless
- * matches under PCRE2 are exactly itself, its lower and its upper case
- * (checked against every cased code point with PCRE2 10.42): not the
- * long s (matches s), nor the DŽ/LJ/NJ/DZ digraphs (three cases each).
- * Å and å also match U+212B, which is in pf_exotic. */
+/* A letter of Latin-1 Supplement or Latin Extended-A/B, or a circled
+ * letter (ⓒ), whose caseless matches under PCRE2 are exactly itself, its
+ * lower and its upper case (checked against every cased code point with
+ * PCRE2 10.42): not the long s (matches s), nor the DŽ/LJ/NJ/DZ digraphs
+ * (three cases each). Å and å also match U+212B, which is in pf_exotic. */
 static int pf_latin_cased(int32_t cp)
 {
+	if (cp >= 0x24B6 && cp <= 0x24E9)
+		return 1;
 	if (cp < 0xC0 || cp > 0x24F || cp == 0x17F || (cp >= 0x1C4 && cp <= 0x1CC) ||
 	    (cp >= 0x1F1 && cp <= 0x1F3))
 		return 0;
@@ -526,6 +541,12 @@ static void pf_escape(struct pf_parser *p, struct pf_info *a)
 		return;
 	}
 	p->i++;
+	if (c == 'd' && p->heads) {
+		char d = PF_DIGIT;
+		if (pf_info_lit(a, &d, 1))
+			p->nomem = 1;
+		return;
+	}
 	if (strchr("dDwWsShHvVRX", c)) {
 		pf_unknown(p, a); /* one character of a class */
 		return;
@@ -979,12 +1000,12 @@ int pf_heads(const char *regex, size_t len, struct pf_set *skip,
 		pf_set_release(skip);
 		return p.nomem ? -1 : 0;
 	}
-	/* Cut each string at its mark; an empty head gates nothing. */
+	/* Cut each string at its mark; an empty head gates nothing, a digit
+	 * head stays as the one byte PF_DIGIT. */
 	for (size_t i = 0; i < a.set.n; i++) {
 		struct pf_str *x = &a.set.v[i];
-		const char *m = memchr(x->p, PF_MARK, x->len);
-		if (m)
-			x->len = (size_t)(m - x->p);
+		size_t e = pf_stop(x);
+		x->len = e == 0 && x->len && x->p[0] == PF_DIGIT ? 1 : e;
 		if (x->len > PF_HEAD_MAX)
 			x->len = PF_HEAD_MAX;
 		x->p[x->len] = '\0';
@@ -1082,6 +1103,32 @@ static struct pf_gate_group *pf_gate_group(struct pf_gate *g, const struct pf_se
 	return gr;
 }
 
+/* Append the pair (key, rule) to gr. */
+static int pf_gate_pair(struct pf_gate_group *gr, uint64_t key, int rule)
+{
+	if (gr->npairs == gr->cappairs) {
+		struct pf_gate_pair *v = array_grow(gr->pairs, &gr->cappairs, sizeof(*v), 64);
+		if (!v)
+			return -1;
+		gr->pairs = v;
+	}
+	gr->pairs[gr->npairs++] = (struct pf_gate_pair){ key, rule };
+	return 0;
+}
+
+/* A digit head: every first byte \d can start with. */
+static int pf_gate_add_digit(struct pf_gate_group *gr, int rule)
+{
+	for (unsigned b = '0'; b <= 0xff; b = b == '9' ? 0x80 : b + 1) {
+		unsigned char c = (unsigned char)b;
+		if (pf_gate_pair(gr, pf_key(&c, 1), rule))
+			return -1;
+		gr->one[c / 8] |= (unsigned char)(1u << (c % 8));
+	}
+	gr->keylens |= 1u << 1;
+	return 0;
+}
+
 int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
                 const struct pf_set *heads, int rule)
 {
@@ -1090,14 +1137,14 @@ int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
 		return -1;
 	for (size_t i = 0; i < heads->n; i++) {
 		size_t k = heads->v[i].len < PF_HEAD_MAX ? heads->v[i].len : PF_HEAD_MAX;
-		if (gr->npairs == gr->cappairs) {
-			struct pf_gate_pair *v = array_grow(gr->pairs, &gr->cappairs, sizeof(*v), 64);
-			if (!v)
+		if (k == 1 && heads->v[i].p[0] == PF_DIGIT) {
+			if (pf_gate_add_digit(gr, rule))
 				return -1;
-			gr->pairs = v;
+			continue;
 		}
 		const unsigned char *h = (const unsigned char *)heads->v[i].p;
-		gr->pairs[gr->npairs++] = (struct pf_gate_pair){ pf_key(h, k), rule };
+		if (pf_gate_pair(gr, pf_key(h, k), rule))
+			return -1;
 		gr->keylens |= 1u << k;
 		if (k == 1)
 			gr->one[h[0] / 8] |= (unsigned char)(1u << (h[0] % 8));

@@ -77,7 +77,7 @@ START_TEST(heads_of_anchored_rules)
 	ck_assert(has(&skip, "•") && has(&skip, " "));
 	ck_assert(has(&h, "share") && has(&h, "tweet") && has(&h, "share t"));
 	/* Not anchored, or not wholly: no heads. */
-	const char *none[] = { "share", "^a|b", "(?m)^share", "^.*share", "^\\d+ shares" };
+	const char *none[] = { "share", "^a|b", "(?m)^share", "^.*share", "^\\w+ shares" };
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
 		ck_assert_int_eq(pf_heads(none[i], strlen(none[i]), &skip, &h), 0);
 		ck_assert_msg(h.n == 0, "%s gave heads", none[i]);
@@ -91,6 +91,31 @@ static void on_rule(void *ctx, int rule)
 {
 	((int *)ctx)[rule] = 1;
 }
+
+START_TEST(digit_heads)
+{
+	struct pf_set skip = { 0 }, h = { 0 };
+	struct pf_gate g = { 0 };
+	const char *re = "^[ *]*(\\d+ *)?(shares|likes)$";
+	ck_assert_int_eq(pf_heads(re, strlen(re), &skip, &h), 0);
+	ck_assert_uint_gt(h.n, 0);
+	ck_assert_int_eq(pf_gate_add(&g, &skip, &h, 0), 0);
+	ck_assert_int_eq(pf_gate_build(&g), 0);
+	/* Unicode digits too: \d is \p{Nd} under UCP. */
+	const char *pass[] = { "12 shares", "* 3 likes", "\xd9\xa1\xd9\xa2 shares", "Shares" };
+	for (size_t i = 0; i < 4; i++) {
+		int got = 0;
+		pf_gate_match(&g, pass[i], strlen(pass[i]), on_rule, &got);
+		ck_assert_msg(got, "'%s' not let through", pass[i]);
+	}
+	int got = 0;
+	pf_gate_match(&g, "Twelve shares", 13, on_rule, &got);
+	ck_assert(!got);
+	pf_gate_release(&g);
+	pf_set_release(&skip);
+	pf_set_release(&h);
+}
+END_TEST
 
 START_TEST(gate_finds_heads_after_bullets)
 {
@@ -205,7 +230,9 @@ static const char *const regexes[] = {
 	"^[ *]*skip(ping)? (to )?(main )?content$",
 	"^(#[^ #]+ *){2,}$",
 	"^(k|s)ale?$",
+	"^[ *]*(\\d+ *)?(shares|likes)$",
 	"^©|^copyright",
+	"^[ *]*(ⓒ|copyright) *\\d+$",
 };
 
 static const char *const subjects[] = {
@@ -215,7 +242,7 @@ static const char *const subjects[] = {
 	"It rained. Photo: AP", "A dog alt=\"a dog\" >", "À LIRE AUSSI",
 	"* lire aussi", "ÜBER UNS", "édition", "Follow us on X", "suivez-nous on facebook",
 	"Skip to main content", "#one #two", "ſale", "Kale", "ſhare", "KALE",
-	"© me", "COPYRIGHT 2020", "The share price rose", "", "•",
+	"© me", "COPYRIGHT 2020", "12 Shares", "\xd9\xa1 likes", "ⓒ 2020", "Ⓒ 2020", "The share price rose", "", "•",
 };
 
 START_TEST(prefilters_are_sound)
@@ -333,6 +360,7 @@ int main(void)
 	tcase_add_test(tc, atoms_give_up_on_unknown_syntax);
 	tcase_add_test(tc, heads_of_anchored_rules);
 	tcase_add_test(tc, gate_finds_heads_after_bullets);
+	tcase_add_test(tc, digit_heads);
 	tcase_add_test(tc, prefilters_are_sound);
 	tcase_add_test(tc, defaults_gated_equal_pcre);
 	suite_add_tcase(s, tc);
