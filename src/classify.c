@@ -395,26 +395,6 @@ static size_t count_dropped(const struct clean_doc *d)
 	return several || n >= 2 * MODEL_MIN_EVIDENCE ? n : 0;
 }
 
-/* Short lines (3 words or fewer) that a whole page has by the dozen (its
- * menus and link lists) and an extracted article hardly ever: of the
- * ScrapingHub train pages, 117 of 127 page-htmltext dumps have 30 or
- * more, the readability_js, trafilatura and boilerpipe outputs at most 2.
- * Rules in one language miss the menus of a page in another; this does
- * not. An article made of little but short lines (a list) is no page,
- * which mixes them with prose: short lines must be under 3/4 of all. */
-#define MODEL_MIN_SHORT 30
-
-/* Is d a whole-page dump, for the line model to judge? */
-static int whole_page(const struct clean_doc *d, const struct verdict *v)
-{
-	if (count_dropped(d) >= MODEL_MIN_EVIDENCE)
-		return 1;
-	size_t shorts = 0;
-	for (size_t i = 0; i < d->nsegs; i++)
-		shorts += v[i].words <= 3 && d->segs[i].decision != CLEAN_DROP;
-	return shorts >= MODEL_MIN_SHORT && 4 * shorts < 3 * d->nsegs;
-}
-
 int classify_doc(struct clean_doc *d)
 {
 	if (!d->nsegs)
@@ -440,7 +420,7 @@ int classify_doc(struct clean_doc *d)
 	size_t title = drop_title_repeats(d);
 	int rc = CLEAN_OK;
 	if (d->ctx->model && !(d->ctx->opts.flags & CLEAN_F_NO_MODEL) &&
-	    whole_page(d, v))
+	    count_dropped(d) >= MODEL_MIN_EVIDENCE)
 		rc = model_apply(d, d->ctx->model);
 	/* The title stays once: the model learnt from gold texts without
 	 * titles, but an archive wants the one the page repeated. */
