@@ -449,6 +449,14 @@ static int is_bullet(const char *s, size_t n)
 	return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
+/* "[alt]" or "[file-name]" alone on its line: how w3m and lynx print an
+ * image. One bracket pair, not empty. */
+static int is_placeholder(const char *s, size_t n)
+{
+	return n > 2 && s[0] == '[' && s[n - 1] == ']' && !memchr(s + 1, '[', n - 2) &&
+	       !memchr(s + 1, ']', n - 2);
+}
+
 /* Prose as classify.h means it, with words counted as \w runs. */
 static int prose(unsigned words, int end, size_t n)
 {
@@ -485,6 +493,7 @@ static void own_features(const struct scan *r, const struct seg *g, const char *
 	v->x[FEAT_BULLET] = (float)is_bullet(s, n);
 	v->x[FEAT_UPPER] = r->upper >= 2 && !r->lower;
 	v->x[FEAT_BLANK] = g->blank_before;
+	v->x[FEAT_IMG] = is_placeholder(s, n);
 	b->nwords = r->words;
 	b->words = v->x[FEAT_WORDS];
 	b->end = v->x[FEAT_END];
@@ -609,6 +618,10 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	}
 	ddropped /= (float)n;
 	dlink /= (float)n;
+	float dwrapped = 0;
+	for (size_t i = 0; i < n; i++)
+		dwrapped += d->segs[i].nlines > 1;
+	dwrapped /= (float)n;
 	size_t first = n, last = 0, before = 0;
 	for (size_t i = 0; i < n; i++)
 		if (b[i].prose > 0) {
@@ -664,6 +677,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_D_SHORT] = dprose * v->x[FEAT_SHORT];
 		v->x[FEAT_D_DROPPED] = ddropped;
 		v->x[FEAT_D_LINK] = dlink;
+		v->x[FEAT_D_WRAPPED] = dwrapped;
 		before += b[i].nwords;
 	}
 	relative(out, n, FEAT_W3_WORDS, FEAT_W3_REL);

@@ -7,10 +7,12 @@
  *     scale, named by feat_name(): the segment's own shape (length, words,
  *     terminal punctuation, capitalised words, digits, symbols, link-like
  *     tokens, stopword density, rule hits, whether the rules or the
- *     context steps dropped it), the same of its neighbours, means over
- *     windows of 3, 10 and 25 segments around it and those against the
- *     densest window of the document, its position, and figures of the
- *     whole document (share of prose words, of dropped lines, of links);
+ *     context steps dropped it, whether it is a bracketed image
+ *     placeholder), the same of its neighbours, means over windows of 3,
+ *     10 and 25 segments around it and those against the densest window
+ *     of the document, its position, and figures of the whole document
+ *     (share of prose words, of dropped lines, of links, of segments
+ *     re-wrapped from several input lines);
  *   - FEAT_NHASH hashed sparse features (value 1): the first word, the
  *     last word, and the first four words when the line has at most four,
  *     lower-cased with digits folded to '0', as 32-bit hashes that a model
