@@ -754,6 +754,27 @@ static int pat_lit_gather(struct pat_set *ps, size_t i, struct pf_set *all,
 	return rc;
 }
 
+/* Are rule r's heads weak (one of at most 2 bytes, or a digit: many lines
+ * start so) while it has literals of 4 bytes or more, which a line holds
+ * more rarely? 1 if so, 0 if not, -1 on ENOMEM. */
+static int pat_heads_weak(const struct pat_rule *r, const struct pf_set *heads)
+{
+	struct pf_set atoms = { 0 };
+	int weak = 0;
+
+	for (size_t k = 0; k < heads->n; k++)
+		weak |= heads->v[k].len <= 2;
+	if (!weak)
+		return 0;
+	if (pf_atoms(r->regex, strlen(r->regex), &atoms))
+		return -1;
+	for (size_t k = 0; k < atoms.n && weak; k++)
+		weak = atoms.v[k].len >= 4;
+	weak = weak && atoms.n > 0;
+	pf_set_release(&atoms);
+	return weak;
+}
+
 /* The head gate of rules [first, first + n): with choose, every rule with
  * heads joins it and becomes PAT_ENG_HEAD; without (the engines came
  * prebuilt), the PAT_ENG_HEAD rules join it. 0, or -1 on ENOMEM. */
@@ -775,6 +796,8 @@ static int pat_gate_rules(struct pat_set *ps, size_t first, size_t n,
 				r->engine = PAT_ENG_PCRE; /* cannot happen: same rules */
 			continue;
 		}
+		if (choose && pat_heads_weak(r, &heads) > 0)
+			continue; /* its literals pick fewer lines */
 		rc = pf_gate_add(gate, &skip, &heads, (int)i);
 		r->engine = PAT_ENG_HEAD;
 	}
