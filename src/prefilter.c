@@ -14,7 +14,7 @@
  * necessary condition; we keep one, an OR, never an AND). Alternation
  * unites. A repeat that may be absent knows nothing; one that must be
  * present keeps its atoms. An exact set turns into atoms only if all its
- * strings are at least PF_MIN_ATOM bytes; else it is "any".
+ * strings are selective enough (pf_atom_ok); else it is "any".
  *
  * Soundness comes first: anything unknown (backreferences, verbs, (?x),
  * conditionals) gives up on the whole regex, and a character that has
@@ -47,6 +47,10 @@ const struct pf_str pf_exotic[] = {
 	{ "\xC5\xBF", 2 },     /* U+017F LATIN SMALL LETTER LONG S */
 	{ "\xE2\x84\xAA", 3 }, /* U+212A KELVIN SIGN */
 	{ "\xE2\x84\xAB", 3 }, /* U+212B ANGSTROM SIGN, matches å */
+	/* U+1C80..U+1C88, old Cyrillic letter forms: match в д о с т ъ ѣ */
+	{ "\xE1\xB2\x80", 3 }, { "\xE1\xB2\x81", 3 }, { "\xE1\xB2\x82", 3 },
+	{ "\xE1\xB2\x83", 3 }, { "\xE1\xB2\x84", 3 }, { "\xE1\xB2\x85", 3 },
+	{ "\xE1\xB2\x86", 3 }, { "\xE1\xB2\x87", 3 }, { "\xE1\xB2\x88", 3 },
 };
 const size_t pf_nexotic = sizeof(pf_exotic) / sizeof(pf_exotic[0]);
 
@@ -172,6 +176,13 @@ static void pf_minimise(struct pf_set *s)
 	s->n = k;
 }
 
+/* Is x selective enough to gate on: PF_MIN_ATOM bytes, or one non-ASCII
+ * character of two bytes (©, «: rare in prose, unlike "ad")? */
+static int pf_atom_ok(const struct pf_str *x)
+{
+	return x->len >= PF_MIN_ATOM || (x->len == 2 && (x->p[0] & 0x80));
+}
+
 /* Turn an exact set into atoms (or "any" if a string is too short). */
 static void pf_to_match(struct pf_info *a)
 {
@@ -179,7 +190,7 @@ static void pf_to_match(struct pf_info *a)
 		return;
 	a->exact = 0;
 	for (size_t i = 0; i < a->set.n; i++)
-		if (a->set.v[i].len < PF_MIN_ATOM) {
+		if (!pf_atom_ok(&a->set.v[i])) {
 			pf_set_release(&a->set);
 			return;
 		}
@@ -394,24 +405,31 @@ static int pf_uncased(int32_t cp)
 
 static void pf_unknown(struct pf_parser *p, struct pf_info *a);
 
-/* A letter of Latin-1 Supplement or Latin Extended-A/B, or a circled
- * letter (ⓒ), whose caseless matches under PCRE2 are exactly itself, its
- * lower and its upper case (checked against every cased code point with
- * PCRE2 10.42): not the long s (matches s), nor the DŽ/LJ/NJ/DZ digraphs
- * (three cases each). Å and å also match U+212B, which is in pf_exotic. */
-static int pf_latin_cased(int32_t cp)
+/* Does cp pair its cases regularly: are its caseless matches under
+ * PCRE2 exactly itself, its lower and its upper case, and pf_exotic
+ * characters? Checked against every cased code point with PCRE2 10.42
+ * (test_prefilter does it again): letters of Latin-1 Supplement, Latin
+ * Extended-A/B and Additional, Cyrillic, and circled letters (ⓒ); not the
+ * long s (matches s), the DŽ/LJ/NJ/DZ digraphs (three cases each), Ṡ ṡ ẛ
+ * (match each other), nor ẞ. Greek is left out: its partners (ς, µ, ϐ)
+ * are common. */
+int pf_paired(int32_t cp)
 {
 	if (cp >= 0x24B6 && cp <= 0x24E9)
 		return 1;
-	if (cp < 0xC0 || cp > 0x24F || cp == 0x17F || (cp >= 0x1C4 && cp <= 0x1CC) ||
-	    (cp >= 0x1F1 && cp <= 0x1F3))
+	int range = (cp >= 0xC0 && cp <= 0x24F && cp != 0x17F &&
+	             !(cp >= 0x1C4 && cp <= 0x1CC) && !(cp >= 0x1F1 && cp <= 0x1F3)) ||
+	            (cp >= 0x400 && cp <= 0x52F) ||
+	            (cp >= 0x1E00 && cp <= 0x1EFF && cp != 0x1E60 && cp != 0x1E61 &&
+	             cp != 0x1E9B && cp != 0x1E9E);
+	if (!range)
 		return 0;
 	utf8proc_category_t c = utf8proc_category(cp);
 	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL;
 }
 
 /* The exact set of such a letter's cases (ASCII ones lower case). */
-static void pf_latin_variants(struct pf_parser *p, struct pf_info *a, int32_t cp)
+static void pf_case_variants(struct pf_parser *p, struct pf_info *a, int32_t cp)
 {
 	int32_t v[3] = { cp, utf8proc_tolower(cp), utf8proc_toupper(cp) };
 	a->exact = 1;
@@ -440,8 +458,8 @@ static void pf_char(struct pf_parser *p, struct pf_info *a, int32_t cp)
 		utf8proc_ssize_t k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)u);
 		if (pf_info_lit(a, u, (size_t)k))
 			p->nomem = 1;
-	} else if (pf_latin_cased(cp)) {
-		pf_latin_variants(p, a, cp);
+	} else if (pf_paired(cp)) {
+		pf_case_variants(p, a, cp);
 	} else {
 		pf_unknown(p, a);
 	}

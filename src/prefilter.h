@@ -12,22 +12,25 @@
  * - If pf_atoms gives n > 0 atoms and a subject holds none of them (ASCII
  *   case-insensitively) and none of the pf_exotic strings, the regex does
  *   not match that subject.
- * - Atoms are at least PF_MIN_ATOM bytes; their ASCII letters are lower
+ * - Atoms are at least PF_MIN_ATOM bytes, or one 2-byte character (©);
+ *   their ASCII letters are lower
  *   case; any other byte belongs to a character without case (CJK, digits,
  *   punctuation, symbols), so that a byte-exact comparison is right there.
  * - n == 0 means no such set was found: the regex may need the whole line
  *   (".*"), its literals are too short to be selective, or it uses syntax
  *   this reader does not know (then it gives up, never guesses).
  *
- * The pf_exotic strings are the UTF-8 of the two non-ASCII characters
- * that PCRE2's caseless matching folds onto ASCII letters: U+017F (long
- * s, matches s) and U+212A (Kelvin sign, matches k). A subject holding
- * one must be tried with every rule.
+ * The pf_exotic strings are the UTF-8 of the characters that PCRE2's
+ * caseless matching pairs with a letter that is not one of their own
+ * cases: U+017F (long s, matches s), U+212A (Kelvin sign, k), U+212B
+ * (Angstrom sign, å) and U+1C80..U+1C88 (old Cyrillic forms of в д о с т
+ * ъ ѣ). A subject holding one must be tried with every rule.
  */
 #ifndef CLEAN_PREFILTER_H
 #define CLEAN_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PF_MIN_ATOM 3
 
@@ -44,6 +47,11 @@ struct pf_set {
 
 extern const struct pf_str pf_exotic[];
 extern const size_t pf_nexotic;
+
+/* Does code point cp match, caselessly, only its own lower and upper
+ * case and pf_exotic characters? Then atoms and heads hold it as the set
+ * of its cases; other letters with case end an atom. */
+int pf_paired(int32_t cp);
 
 /* The atoms of regex[0..len) into *out (emptied first). 0 on success,
  * with out->n == 0 when there are none; -1 on ENOMEM. */

@@ -8,6 +8,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <utf8proc.h>
+
 #include "clean.h"
 #include "patterns.h"
 #include "prefilter.h"
@@ -45,8 +47,11 @@ START_TEST(atoms_of_literals_and_alternations)
 	/* A Latin letter with case gives both cases. */
 	atoms("^à lire aussi$", &s);
 	ck_assert(has(&s, "à lire aussi") && has(&s, "À lire aussi"));
-	/* Cyrillic letters have case: not a byte compare, so no atoms. */
+	/* Cyrillic letters pair their cases too. */
 	atoms("все права", &s);
+	ck_assert(has(&s, "все права") && has(&s, "ВСЕ ПРАВА") && has(&s, "Все права"));
+	/* Greek does not (ς, µ, ϐ match σ, μ, β): no atoms. */
+	atoms("όλα τα δικαιώματα", &s);
 	ck_assert_uint_eq(s.n, 0);
 	/* CJK has no case. */
 	atoms("版权所有", &s);
@@ -152,6 +157,66 @@ START_TEST(gate_finds_heads_after_bullets)
 }
 END_TEST
 
+/* pf_paired's promise, checked against this PCRE2: a paired letter
+ * matches (caselessly) no character with case other than its own lower
+ * and upper case and the exotic ones. */
+static int is_exotic_cp(int32_t x)
+{
+	for (size_t i = 0; i < pf_nexotic; i++) {
+		utf8proc_int32_t cp;
+		utf8proc_iterate((const utf8proc_uint8_t *)pf_exotic[i].p,
+		                 (utf8proc_ssize_t)pf_exotic[i].len, &cp);
+		if (cp == x)
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(paired_letters_match_pcre2)
+{
+	static int32_t cased[32768];
+	size_t nc = 0;
+	/* Caseless matching relates only characters that have a case
+	 * mapping or are one: the candidates. */
+	static unsigned char is_case[0x110000];
+	for (int32_t x = 0x41; x < 0x110000; x++) {
+		int32_t l = utf8proc_tolower(x), u = utf8proc_toupper(x), t = utf8proc_totitle(x);
+		if (l != x || u != x || t != x)
+			is_case[x] = is_case[l] = is_case[u] = is_case[t] = 1;
+	}
+	for (int32_t x = 0x41; x < 0x110000 && nc < 32768; x++)
+		if (is_case[x])
+			cased[nc++] = x;
+	ck_assert_uint_lt(nc, 32768);
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int npaired = 0;
+	for (int32_t cp = 0x80; cp < 0x3000; cp++) {
+		if (!pf_paired(cp))
+			continue;
+		npaired++;
+		unsigned char pat[4], u[4];
+		utf8proc_ssize_t k = utf8proc_encode_char(cp, pat);
+		int ec;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile(pat, (size_t)k, PCRE2_CASELESS | PCRE2_UTF |
+		                               PCRE2_UCP, &ec, &off, NULL);
+		ck_assert_ptr_nonnull(re);
+		for (size_t i = 0; i < nc; i++) {
+			int32_t x = cased[i];
+			if (x == cp || x == utf8proc_tolower(cp) || x == utf8proc_toupper(cp) ||
+			    is_exotic_cp(x))
+				continue;
+			utf8proc_ssize_t n = utf8proc_encode_char(x, u);
+			ck_assert_msg(pcre2_match(re, u, (size_t)n, 0, 0, md, NULL) < 0,
+			              "U+%04X also matches U+%04X", (unsigned)cp, (unsigned)x);
+		}
+		pcre2_code_free(re);
+	}
+	ck_assert_int_gt(npaired, 900);
+	pcre2_match_data_free(md);
+}
+END_TEST
+
 /* ---- soundness: every PCRE2 match passes the prefilters ---- */
 
 /* ASCII-caseless substring test, as the literal database compares. */
@@ -233,6 +298,7 @@ static const char *const regexes[] = {
 	"^[ *]*(\\d+ *)?(shares|likes)$",
 	"^©|^copyright",
 	"^[ *]*(ⓒ|copyright) *\\d+$",
+	"^(русский|главная|все права защищены)$",
 };
 
 static const char *const subjects[] = {
@@ -242,7 +308,7 @@ static const char *const subjects[] = {
 	"It rained. Photo: AP", "A dog alt=\"a dog\" >", "À LIRE AUSSI",
 	"* lire aussi", "ÜBER UNS", "édition", "Follow us on X", "suivez-nous on facebook",
 	"Skip to main content", "#one #two", "ſale", "Kale", "ſhare", "KALE",
-	"© me", "COPYRIGHT 2020", "12 Shares", "\xd9\xa1 likes", "ⓒ 2020", "Ⓒ 2020", "The share price rose", "", "•",
+	"© me", "COPYRIGHT 2020", "12 Shares", "\xd9\xa1 likes", "ⓒ 2020", "Ⓒ 2020", "Русский", "ГЛАВНАЯ", "Все Права Защищены", "The share price rose", "", "•",
 };
 
 START_TEST(prefilters_are_sound)
@@ -356,11 +422,13 @@ int main(void)
 {
 	Suite *s = suite_create("prefilter");
 	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, atoms_of_literals_and_alternations);
 	tcase_add_test(tc, atoms_give_up_on_unknown_syntax);
 	tcase_add_test(tc, heads_of_anchored_rules);
 	tcase_add_test(tc, gate_finds_heads_after_bullets);
 	tcase_add_test(tc, digit_heads);
+	tcase_add_test(tc, paired_letters_match_pcre2);
 	tcase_add_test(tc, prefilters_are_sound);
 	tcase_add_test(tc, defaults_gated_equal_pcre);
 	suite_add_tcase(s, tc);
