@@ -383,12 +383,11 @@ static int32_t pf_next_cp(struct pf_parser *p)
 	return cp;
 }
 
-/* Is cp free of case, so that PCRE2's caseless matching of it is a
- * byte compare? ASCII letters are handled by the caller. */
-static int pf_uncased(int32_t cp)
+int pf_uncased(int32_t cp)
 {
 	switch (utf8proc_category(cp)) {
-	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_ND:
 	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
 	case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD:
 	case UTF8PROC_CATEGORY_PS: case UTF8PROC_CATEGORY_PE:
@@ -1059,11 +1058,12 @@ struct pf_gate_group {
 	size_t npairs, cappairs;
 	struct pf_gate_slot *tab;
 	size_t tabmask;
-	unsigned keylens;    /* bit k: some key has k bytes */
-	/* Quick rejection: the first byte of every 1-byte head, the first two
-	 * of every longer one (lower case), as bits. */
+	/* Quick rejection: the first byte of every 1-byte head, as bits; and
+	 * for the first two bytes of the longer ones, the lengths of the keys
+	 * that start so (bit k: a key of k bytes), so a line costs a probe a
+	 * length that can match. */
 	unsigned char one[256 / 8];
-	unsigned char two[65536 / 8];
+	unsigned char lens[65536];
 };
 
 static unsigned char pf_lower(unsigned char c)
@@ -1143,7 +1143,6 @@ static int pf_gate_add_digit(struct pf_gate_group *gr, int rule)
 			return -1;
 		gr->one[c / 8] |= (unsigned char)(1u << (c % 8));
 	}
-	gr->keylens |= 1u << 1;
 	return 0;
 }
 
@@ -1163,11 +1162,10 @@ int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
 		const unsigned char *h = (const unsigned char *)heads->v[i].p;
 		if (pf_gate_pair(gr, pf_key(h, k), rule))
 			return -1;
-		gr->keylens |= 1u << k;
 		if (k == 1)
 			gr->one[h[0] / 8] |= (unsigned char)(1u << (h[0] % 8));
 		else
-			gr->two[(h[0] << 5) | (h[1] >> 3)] |= (unsigned char)(1u << (h[1] % 8));
+			gr->lens[(h[0] << 8) | h[1]] |= (unsigned char)(1u << k);
 	}
 	g->built = 0;
 	return 0;
@@ -1257,13 +1255,14 @@ static void pf_group_probe(const struct pf_gate_group *gr, const unsigned char *
 	if (len < 2)
 		return;
 	unsigned c1 = pf_lower(s[1]);
-	if (!(gr->two[(c0 << 5) | (c1 >> 3)] & (1u << (c1 % 8))))
+	unsigned lens = gr->lens[(c0 << 8) | c1];
+	if (!lens)
 		return;
 	uint64_t bytes = c0 | (uint64_t)c1 << 8;
-	for (size_t k = 2; k <= PF_HEAD_MAX && k <= len; k++) {
+	for (size_t k = 2; k <= PF_HEAD_MAX && k <= len && (lens >> k); k++) {
 		if (k > 2)
 			bytes |= (uint64_t)pf_lower(s[k - 1]) << (8 * (k - 1));
-		if (gr->keylens & (1u << k))
+		if (lens & (1u << k))
 			pf_group_lookup(gr, bytes | (uint64_t)k << 56, f, ctx);
 	}
 }

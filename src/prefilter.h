@@ -52,6 +52,9 @@ extern const size_t pf_nexotic;
  * case and pf_exotic characters? Then atoms and heads hold it as the set
  * of its cases; other letters with case end an atom. */
 int pf_paired(int32_t cp);
+/* Is code point cp (non-ASCII) without case, so that PCRE2 matches it
+ * caselessly with itself alone (CJK, digits, punctuation, symbols)? */
+int pf_uncased(int32_t cp);
 
 /* The atoms of regex[0..len) into *out (emptied first). 0 on success,
  * with out->n == 0 when there are none; -1 on ENOMEM. */

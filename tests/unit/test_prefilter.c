@@ -185,8 +185,11 @@ START_TEST(paired_letters_match_pcre2)
 			is_case[x] = is_case[l] = is_case[u] = is_case[t] = 1;
 	}
 	for (int32_t x = 0x41; x < 0x110000 && nc < 32768; x++)
-		if (is_case[x])
+		if (is_case[x]) {
 			cased[nc++] = x;
+			/* Anything in a case relation is never "uncased". */
+			ck_assert_msg(x < 0x80 || !pf_uncased(x), "U+%04X uncased", (unsigned)x);
+		}
 	ck_assert_uint_lt(nc, 32768);
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	int npaired = 0;
