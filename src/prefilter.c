@@ -408,16 +408,26 @@ static void pf_unknown(struct pf_parser *p, struct pf_info *a);
  * PCRE2 exactly itself, its lower and its upper case, and pf_exotic
  * characters? Checked against every cased code point with PCRE2 10.42
  * (test_prefilter does it again): letters of Latin-1 Supplement, Latin
- * Extended-A/B and Additional, Cyrillic, and circled letters (ⓒ); not the
- * long s (matches s), the DŽ/LJ/NJ/DZ digraphs (three cases each), Ṡ ṡ ẛ
- * (match each other), nor ẞ. Greek is left out: its partners (ς, µ, ϐ)
- * are common. */
+ * Extended-A/B and Additional, Greek, Cyrillic, and circled letters (ⓒ);
+ * not the long s (matches s), the DŽ/LJ/NJ/DZ digraphs (three cases
+ * each), Ṡ ṡ ẛ (match each other), ẞ, nor the Greek letters with a third
+ * form (pf_greek_odd). */
+/* The Greek letters PCRE2 pairs with a third form (β ϐ, σ ς, μ µ, ω Ω
+ * ohm sign...): these end an atom. */
+static int pf_greek_odd(int32_t cp)
+{
+	static const char odd[] = "\x92\x95\x98\x99\x9a\x9c\xa0\xa1\xa3\xa6\xa9"
+	                          "\xb2\xb5\xb8\xb9\xba\xbc\xc0\xc1\xc2\xc3\xc6\xc9";
+	return cp >= 0x3D0 || (cp >= 0x380 && memchr(odd, (int)(cp - 0x300), sizeof(odd) - 1));
+}
+
 int pf_paired(int32_t cp)
 {
 	if (cp >= 0x24B6 && cp <= 0x24E9)
 		return 1;
 	int range = (cp >= 0xC0 && cp <= 0x24F && cp != 0x17F &&
 	             !(cp >= 0x1C4 && cp <= 0x1CC) && !(cp >= 0x1F1 && cp <= 0x1F3)) ||
+	            (cp >= 0x370 && cp <= 0x3FF && !pf_greek_odd(cp)) ||
 	            (cp >= 0x400 && cp <= 0x52F) ||
 	            (cp >= 0x1E00 && cp <= 0x1EFF && cp != 0x1E60 && cp != 0x1E61 &&
 	             cp != 0x1E9B && cp != 0x1E9E);

@@ -50,8 +50,10 @@ START_TEST(atoms_of_literals_and_alternations)
 	/* Cyrillic letters pair their cases too. */
 	atoms("все права", &s);
 	ck_assert(has(&s, "все права") && has(&s, "ВСЕ ПРАВА") && has(&s, "Все права"));
-	/* Greek does not (ς, µ, ϐ match σ, μ, β): no atoms. */
-	atoms("όλα τα δικαιώματα", &s);
+	/* Greek too, but for the letters with a third form (ς σ Σ, µ μ Μ). */
+	atoms("όλα τα", &s);
+	ck_assert(has(&s, "όλα τα") && has(&s, "ΌΛΑ ΤΑ"));
+	atoms("σμσμσμ", &s);
 	ck_assert_uint_eq(s.n, 0);
 	/* CJK has no case. */
 	atoms("版权所有", &s);
@@ -302,6 +304,7 @@ static const char *const regexes[] = {
 	"^©|^copyright",
 	"^[ *]*(ⓒ|copyright) *\\d+$",
 	"^(русский|главная|все права защищены)$",
+	"^(όλα τα δικαιώματα|αρχική)$",
 };
 
 static const char *const subjects[] = {
@@ -311,7 +314,7 @@ static const char *const subjects[] = {
 	"It rained. Photo: AP", "A dog alt=\"a dog\" >", "À LIRE AUSSI",
 	"* lire aussi", "ÜBER UNS", "édition", "Follow us on X", "suivez-nous on facebook",
 	"Skip to main content", "#one #two", "ſale", "Kale", "ſhare", "KALE",
-	"© me", "COPYRIGHT 2020", "12 Shares", "\xd9\xa1 likes", "ⓒ 2020", "Ⓒ 2020", "Русский", "ГЛАВНАЯ", "Все Права Защищены", "The share price rose", "", "•",
+	"© me", "COPYRIGHT 2020", "12 Shares", "\xd9\xa1 likes", "ⓒ 2020", "Ⓒ 2020", "Русский", "ГЛАВНАЯ", "Все Права Защищены", "ΌΛΑ ΤΑ ΔΙΚΑΙΏΜΑΤΑ", "Αρχική", "ΑΡΧΙΚΉ", "The share price rose", "", "•",
 };
 
 START_TEST(prefilters_are_sound)
