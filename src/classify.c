@@ -367,13 +367,15 @@ static void apply_keeps_and_count(struct clean_doc *d)
 }
 
 /* The line model judges whole-page dumps: menus, footers and link lists
- * around an article. A document in which the rules found fewer than this
- * many boilerplate lines, of at least two categories, is already an
- * extracted article (the output of
- * trafilatura or Readability, a clean file): there the model would only
- * cost recall on lists and short lines, so it is left out. (Whole-page
- * dumps of the ScrapingHub train pages: median 25 such lines; extractor
- * outputs: median 0, 90th percentile 1 to 3.) */
+ * around an article. A document in which the rules found at least this
+ * many boilerplate lines, of at least two categories, is such a page,
+ * and the model decides in it. In the others (an extracted article: the
+ * output of trafilatura or Readability, a clean file; or a page whose
+ * menus no rule knows) the model would often only cost recall on lists
+ * and short lines: it decides there only when its document gate, learnt
+ * from whole pages and extractor outputs, calls the document a page
+ * (gate.h). (Whole-page dumps of the ScrapingHub train pages: median 25
+ * such lines; extractor outputs: median 0, 90th percentile 1 to 3.) */
 #define MODEL_MIN_EVIDENCE 3
 
 /* Boilerplate found by the steps before the model: the lines dropped,
@@ -440,9 +442,9 @@ int classify_doc(struct clean_doc *d)
 	drop_edge_run(d, v, 1);
 	size_t title = drop_title_repeats(d);
 	int rc = CLEAN_OK;
-	if (d->ctx->model && !(d->ctx->opts.flags & CLEAN_F_NO_MODEL) &&
-	    count_dropped(d) >= MODEL_MIN_EVIDENCE)
-		rc = model_apply(d, d->ctx->model);
+	d->evidence = count_dropped(d) >= MODEL_MIN_EVIDENCE;
+	if (d->ctx->model && !(d->ctx->opts.flags & CLEAN_F_NO_MODEL))
+		rc = model_apply(d, d->ctx->model, d->evidence);
 	/* The title stays once: the model learnt from gold texts without
 	 * titles, but an archive wants the one the page repeated. */
 	if (title < d->nsegs && d->segs[title].why == WHY_MODEL) {

@@ -45,7 +45,7 @@
 #include "msg.h"
 #include "templates.h"
 
-enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINES,
+enum { LEARN_TROUBLE = 2, OPT_HASH_BITS = 256, OPT_COST, OPT_GUARD, OPT_MIN_LINES, OPT_NO_GATE, OPT_GATE_MARGIN, OPT_GATE_MAX_DROP, OPT_GATE_MIN_SHORT,
        OPT_COUNTS, OPT_MERGE, OPT_MIN_DOCS, OPT_MIN_SHARE, OPT_MAX_WORDS, OPT_MAX_TEMPLATES };
 
 /* Inputs larger than this are not training material. */
@@ -58,6 +58,10 @@ static const struct option_doc learn_options[] = {
 	{ { "cost", required_argument, NULL, OPT_COST }, "C", "inverse regularisation strength (default 1)" },
 	{ { "guard", required_argument, NULL, OPT_GUARD }, "SHARE", "leave documents with this share of prose words to the rules (default 0.9)" },
 	{ { "min-lines", required_argument, NULL, OPT_MIN_LINES }, "N", "leave documents of fewer than N lines to the rules (default 20)" },
+	{ { "no-gate", no_argument, NULL, OPT_NO_GATE }, NULL, "fit no document gate: only the rules' evidence calls the model" },
+	{ { "gate-margin", required_argument, NULL, OPT_GATE_MARGIN }, "F1", "the gate calls a page one where the model adds more F1 than this (default 0.02)" },
+	{ { "gate-max-drop", required_argument, NULL, OPT_GATE_MAX_DROP }, "SHARE", "the gate stays shut where the model would drop more of the words, 0: tuned (default 0.7)" },
+	{ { "gate-min-short", required_argument, NULL, OPT_GATE_MIN_SHORT }, "SHARE", "and where fewer of the lines are short (default 0.05)" },
 	{ { "counts", required_argument, NULL, OPT_COUNTS }, "FILE", "unsupervised: write the template counts to FILE" },
 	{ { "merge", no_argument, NULL, OPT_MERGE }, NULL, "unsupervised: the inputs are counts files to sum" },
 	{ { "min-docs", required_argument, NULL, OPT_MIN_DOCS }, "N", "a rule's line is in N documents or more (default 3)" },
@@ -460,7 +464,9 @@ int cmd_learn(int argc, char **argv)
 	msg_set_usage("learn", synopsis);
 	struct option longopts[NLEARN_OPTIONS + 1];
 	options_getopt(learn_options, NLEARN_OPTIONS, longopts);
-	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9, .min_lines = 20 };
+	struct learn_opts lo = { .hash_bits = 14, .cost = 1, .guard = 0.9, .min_lines = 20,
+	                        .gate = 1, .gate_margin = 0.02,
+	                        .gate_max_drop = 0.7, .gate_min_short = 0.05 };
 	struct tpl_rule_opts ro = { .min_docs = 3, .min_share = 0.3, .max_words = 20 };
 	const char *output = NULL, *counts = NULL;
 	size_t max_templates = 0;
@@ -477,6 +483,10 @@ int cmd_learn(int argc, char **argv)
 		case OPT_COST: lo.cost = parse_number("cost", optarg, 1e-6, 1e6); break;
 		case OPT_GUARD: lo.guard = parse_number("guard", optarg, 0, 1); break;
 		case OPT_MIN_LINES: lo.min_lines = (unsigned)parse_number("min-lines", optarg, 0, 1e6); break;
+		case OPT_NO_GATE: lo.gate = 0; break;
+		case OPT_GATE_MARGIN: lo.gate_margin = parse_number("gate-margin", optarg, 0, 1); break;
+		case OPT_GATE_MAX_DROP: lo.gate_max_drop = parse_number("gate-max-drop", optarg, 0, 1); break;
+		case OPT_GATE_MIN_SHORT: lo.gate_min_short = parse_number("gate-min-short", optarg, 0, 1); break;
 		case OPT_COUNTS: counts = optarg; break;
 		case OPT_MERGE: merge = 1; break;
 		case OPT_MIN_DOCS: ro.min_docs = (uint64_t)parse_number("min-docs", optarg, 1, 1e15); break;

@@ -69,6 +69,7 @@ struct clean_doc {
 	char *meta[6];           /* title, author, date, sitename, language, url */
 	struct buf scratch;      /* explain strings */
 	struct model_why *why;   /* what explains the model's decisions, or NULL (model.c) */
+	int evidence;            /* the rules found a page's boilerplate (classify.c) */
 };
 
 enum { META_TITLE, META_AUTHOR, META_DATE, META_SITENAME, META_LANGUAGE, META_URL, META_N };

@@ -9,6 +9,7 @@
 #include "clean.h"
 #include "doc.h"
 #include "feat.h"
+#include "gate.h"
 #include "model.h"
 
 struct learn_sup {
@@ -18,6 +19,7 @@ struct learn_sup {
 	uint32_t *ntok;           /* its words */
 	size_t n, cap;
 	size_t *doc_end;          /* segment index after each document */
+	unsigned char *evidence;  /* per document: clean_doc.evidence */
 	size_t ndocs, doccap;
 	struct buf low;
 };
@@ -47,6 +49,7 @@ void learn_sup_free(struct learn_sup *l)
 	free(l->y);
 	free(l->ntok);
 	free(l->doc_end);
+	free(l->evidence);
 	buf_release(&l->low);
 	free(l);
 }
@@ -206,10 +209,17 @@ static int reserve(struct learn_sup *l, size_t more)
 		l->cap = cap;
 	}
 	if (l->ndocs == l->doccap) {
+		size_t cap = l->doccap;
 		size_t *p = array_grow(l->doc_end, &l->doccap, sizeof(*p), 256);
 		if (!p)
 			return CLEAN_ENOMEM;
 		l->doc_end = p;
+		unsigned char *e = realloc(l->evidence, l->doccap);
+		if (!e) {
+			l->doccap = cap;
+			return CLEAN_ENOMEM;
+		}
+		l->evidence = e;
 	}
 	return CLEAN_OK;
 }
@@ -256,6 +266,7 @@ int learn_sup_add(struct learn_sup *l, struct clean_ctx *ctx, const char *raw,
 		rc = label_doc(l, d, gold, goldlen);
 	if (!rc) {
 		l->n += d->nsegs;
+		l->evidence[l->ndocs] = (unsigned char)d->evidence;
 		l->doc_end[l->ndocs++] = l->n;
 	}
 	clean_doc_free(d);
@@ -379,6 +390,131 @@ static int tune(struct learn_sup *l)
 	return CLEAN_OK;
 }
 
+/* ---- the document gate (gate.h) ---- */
+
+/* Word F1 of document k's labelled words, keeping the lines the rules
+ * left and, if state is not NULL, that the sequence pass keeps. -1 when
+ * it has no content and keeps nothing. */
+static double doc_f1(const struct learn_sup *l, size_t start, size_t n, const unsigned char *state)
+{
+	double tp = 0, fp = 0, fn = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct feat_vec *v = &l->fv[start + i];
+		int kept = (!state || state[i] || v->x[FEAT_R_KEEP] > 0) && v->x[FEAT_DROPPED] == 0;
+		double t = l->ntok[start + i];
+		if (l->y[start + i])
+			kept ? (tp += t) : (fn += t);
+		else if (kept)
+			fp += t;
+	}
+	return tp + fp + fn > 0 ? 2 * tp / (2 * tp + fp + fn) : -1;
+}
+
+/* One gate example: a document the rules' evidence leaves out. */
+struct gate_ex {
+	float x[GATE_N];
+	double f_model, f_rules;
+};
+
+/* The documents the gate decides (no evidence, model_active), with their
+ * figures and their F1 with and without the model, into *ex. */
+static int gate_examples(struct learn_sup *l, struct gate_ex **ex, size_t *nex)
+{
+	size_t maxdoc = 0, start = 0;
+	for (size_t k = 0; k < l->ndocs; k++) {
+		maxdoc = l->doc_end[k] - start > maxdoc ? l->doc_end[k] - start : maxdoc;
+		start = l->doc_end[k];
+	}
+	double *s = malloc((maxdoc + 1) * sizeof(*s));
+	unsigned char *state = malloc(maxdoc + 1);
+	*ex = malloc((l->ndocs + 1) * sizeof(**ex));
+	*nex = 0;
+	int rc = s && state && *ex ? CLEAN_OK : CLEAN_ENOMEM;
+	start = 0;
+	for (size_t k = 0; !rc && k < l->ndocs; start = l->doc_end[k++]) {
+		size_t n = l->doc_end[k] - start;
+		const struct feat_vec *fv = l->fv + start;
+		if (l->evidence[k] || !n || !model_active(l->m, fv, n))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			s[i] = model_score(l->m, &fv[i]);
+		if ((rc = model_states(l->m, s, NULL, fv, n, state)))
+			break;
+		struct gate_ex *e = &(*ex)[*nex];
+		e->f_model = doc_f1(l, start, n, state);
+		e->f_rules = doc_f1(l, start, n, NULL);
+		if (e->f_rules < 0)
+			continue;
+		gate_features(fv, s, state, n, e->x);
+		(*nex)++;
+	}
+	free(s);
+	free(state);
+	return rc;
+}
+
+/* The bias shift and the cap on the words the model may drop
+ * (gate-max-drop) that do best on the examples: the sum of their F1, the
+ * model's (less margin) where the gate opens; the first best on the
+ * grid wins ties (a smaller shift, a lower cap: fewer documents for the
+ * model). */
+static void gate_tune(struct model *m, const struct gate_ex *ex, size_t nex, double margin,
+                      double max_drop)
+{
+	double best = -1, bias = m->gate_bias, bb = bias, bc = 1;
+	for (int c = 2; c <= 10; c++) {
+		for (int k = -24; k <= 24; k++) {
+			double b = bias + k * 0.25, cap = max_drop > 0 ? max_drop : c / 10.0, f = 0;
+			for (size_t i = 0; i < nex; i++) {
+				int open = ex[i].x[GATE_MODEL_WORDS] <= cap &&
+				           ex[i].x[GATE_SHORT] >= m->gate_min_short &&
+				           gate_score(m->gate_w, b, ex[i].x) > 0;
+				f += open ? ex[i].f_model - margin : ex[i].f_rules;
+			}
+			if (f > best + 1e-9)
+				best = f, bb = b, bc = cap;
+		}
+	}
+	m->gate_bias = bb;
+	m->gate_max_drop = bc;
+}
+
+/* Fit the gate: a logistic regression on the gate examples, labelled 1
+ * where the model raises the document's F1 by more than LEARN_GATE_MARGIN
+ * (the model saw these pages in training, so it looks better on them
+ * than it will elsewhere), then its bias tuned as gate_tune says. No
+ * example of either label: no gate. */
+static int fit_gate(struct learn_sup *l, const struct learn_opts *o)
+{
+	struct gate_ex *ex;
+	size_t nex;
+	int rc = gate_examples(l, &ex, &nex);
+	float *x = rc ? NULL : malloc((nex + 1) * sizeof(ex->x));
+	unsigned char *y = rc ? NULL : malloc(nex + 1);
+	int h = -1;
+	size_t pos = 0;
+	double margin = o->gate_margin;
+	if (!rc && (!x || !y))
+		rc = CLEAN_ENOMEM;
+	for (size_t i = 0; !rc && i < nex; i++) {
+		memcpy(x + i * GATE_N, ex[i].x, sizeof(ex->x));
+		y[i] = ex[i].f_model > ex[i].f_rules + margin;
+		pos += y[i];
+	}
+	if (!rc && pos && pos < nex) {
+		rc = learn_lr_fit(x, nex, GATE_N, &h, 0, 0, y, o->cost, l->m->gate_w, &l->m->gate_bias);
+		if (!rc) {
+			l->m->has_gate = 1;
+			l->m->gate_min_short = o->gate_min_short;
+			gate_tune(l->m, ex, nex, margin, o->gate_max_drop);
+		}
+	}
+	free(ex);
+	free(x);
+	free(y);
+	return rc;
+}
+
 int learn_sup_fit(struct learn_sup *l, const struct learn_opts *o,
                   struct model **out, struct buf *err)
 {
@@ -395,6 +531,8 @@ int learn_sup_fit(struct learn_sup *l, const struct learn_opts *o,
 		fit_transitions(l);
 		rc = tune(l);
 	}
+	if (!rc && o->gate)
+		rc = fit_gate(l, o);
 	if (rc) {
 		buf_clear(err);
 		buf_addstr(err, "training failed");

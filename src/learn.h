@@ -44,6 +44,10 @@ struct learn_opts {
 	double cost;          /* liblinear C (default 1 when 0) */
 	double guard;         /* the model file's guard (model.h) */
 	unsigned min_lines;   /* the model file's min-lines (model.h) */
+	int gate;             /* fit the document gate (gate.h) */
+	double gate_margin;   /* F1 the model must add to call a page one */
+	double gate_max_drop; /* the model file's gate-max-drop; 0: tuned */
+	double gate_min_short;/* the model file's gate-min-short */
 };
 
 int learn_sup_new(struct learn_sup **out, unsigned hash_bits);

@@ -49,6 +49,7 @@ int model_new(struct model **out, unsigned hash_bits)
 	m->hash_bits = hash_bits;
 	m->prior = 0.5;
 	m->stay[0] = m->stay[1] = 0.9;
+	m->gate_max_drop = 1;
 	if (hash_bits && !(m->hw = calloc((size_t)1 << hash_bits, sizeof(*m->hw)))) {
 		free(m);
 		return CLEAN_ENOMEM;
@@ -147,6 +148,20 @@ static int directive(struct parse *p, struct model *m)
 		return number(p, 1, -1e9, 1e9, &m->offset);
 	if (!strcmp(d, "guard"))
 		return number(p, 1, 0, 1, &m->guard);
+	if (!strcmp(d, "gate-bias")) {
+		m->has_gate = 1;
+		return number(p, 1, -1e9, 1e9, &m->gate_bias);
+	}
+	if (!strcmp(d, "gate-max-drop"))
+		return number(p, 1, 0, 1, &m->gate_max_drop);
+	if (!strcmp(d, "gate-min-short"))
+		return number(p, 1, 0, 1, &m->gate_min_short);
+	if (!strcmp(d, "gate")) {
+		int id = p->nf > 1 ? gate_id(p->fields[1]) : -1;
+		if (id < 0)
+			return fail(p, "unknown gate figure", p->nf > 1 ? p->fields[1] : "");
+		return number(p, 2, -1e9, 1e9, &m->gate_w[id]);
+	}
 	if (!strcmp(d, "min-lines")) {
 		if ((rc = number(p, 1, 0, 1e6, &v)))
 			return rc;
@@ -285,6 +300,12 @@ int model_write(const struct model *m, struct buf *out)
 	for (int i = 0; !rc && i < FEAT_NDENSE; i++)
 		if (m->w[i] != 0)
 			rc = buf_addf(out, "weight %s %.9g\n", feat_name(i), m->w[i]);
+	if (!rc && m->has_gate)
+		rc = buf_addf(out, "gate-bias %.9g\ngate-max-drop %.9g\ngate-min-short %.9g\n",
+		              m->gate_bias, m->gate_max_drop, m->gate_min_short);
+	for (int i = 0; !rc && m->has_gate && i < GATE_N; i++)
+		if (m->gate_w[i] != 0)
+			rc = buf_addf(out, "gate %s %.9g\n", gate_name(i), m->gate_w[i]);
 	if (!rc && m->hash_bits)
 		rc = buf_addf(out, "hash %u\n", m->hash_bits);
 	for (size_t i = 0; !rc && m->hw && i < (size_t)1 << m->hash_bits; i++)
@@ -363,6 +384,17 @@ int model_active(const struct model *m, const struct feat_vec *fv, size_t n)
 	if (n < m->min_lines)
 		return 0;
 	return !(m->guard > 0 && n && fv[0].x[FEAT_D_PROSE] >= m->guard);
+}
+
+int model_gate(const struct model *m, const struct feat_vec *fv, const double *s,
+               const unsigned char *state, size_t n)
+{
+	if (!m->has_gate || !n)
+		return 0;
+	float x[GATE_N];
+	gate_features(fv, s, state, n, x);
+	return x[GATE_MODEL_WORDS] <= m->gate_max_drop && x[GATE_SHORT] >= m->gate_min_short &&
+	       gate_score(m->gate_w, m->gate_bias, x) > 0;
 }
 
 /* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
@@ -475,10 +507,10 @@ static void decide(struct clean_doc *d, const unsigned char *state)
 	}
 }
 
-int model_apply(struct clean_doc *d, const struct model *m)
+int model_apply(struct clean_doc *d, const struct model *m, int evidence)
 {
 	size_t n = d->nsegs;
-	if (!n || n < m->min_lines)
+	if (!n || n < m->min_lines || (!evidence && !m->has_gate))
 		return CLEAN_OK;
 	/* The features and states stay with the document (d->why) for
 	 * model_explain when the model decides. */
@@ -494,12 +526,14 @@ int model_apply(struct clean_doc *d, const struct model *m)
 	unsigned char *state = fv ? (unsigned char *)(fv + n) : NULL;
 	for (size_t i = 0; active && !rc && i < n; i++) {
 		s[i] = model_score(m, &fv[i]);
-		d->segs[i].score = (float)s[i];
 		force[i] = (d->segs[i].hits >> PAT_KEEP) & 1;
 	}
 	if (active && !rc)
 		rc = model_states(m, s, force, fv, n, state);
-	if (active && !rc) {
+	active = active && !rc && (evidence || model_gate(m, fv, s, state, n));
+	for (size_t i = 0; active && i < n; i++)
+		d->segs[i].score = (float)s[i];
+	if (active) {
 		decide(d, state);
 		why->m = m;
 		why->fv = fv;

@@ -23,6 +23,14 @@
  *                                rules (the model drops nothing in it)
  *     min-lines N                so is a document of fewer than N
  *                                segments: a snippet, not a whole page
+ *     gate-bias W                the document gate (gate.h): its bias;
+ *                                without it there is no gate
+ *     gate NAME W                a gate figure's weight (unset ones: 0)
+ *     gate-max-drop S            the gate stays shut where the sequence
+ *                                pass would drop more than the share S of
+ *                                the words the rules left (default 1)
+ *     gate-min-short S           and where fewer than the share S of the
+ *                                segments are short (default 0)
  * Numbers are C floating-point literals. An unknown directive, a feature
  * the header does not list or the code does not know, a bucket out of
  * range or a malformed number fails with CLEAN_EMODEL and err holds
@@ -45,6 +53,7 @@
 
 #include "buf.h"
 #include "feat.h"
+#include "gate.h"
 
 #define MODEL_VERSION 1
 #define MODEL_MAX_HASH_BITS 24
@@ -59,6 +68,10 @@ struct model {
 	double offset;
 	double guard;            /* 0: none */
 	unsigned min_lines;      /* 0: none */
+	int has_gate;            /* gate_w, gate_bias set (gate.h) */
+	double gate_bias, gate_w[GATE_N];
+	double gate_max_drop;    /* see gate-max-drop above */
+	double gate_min_short;   /* see gate-min-short above */
 	struct feat_stop *stop;  /* the embedded stopword lists */
 };
 
@@ -84,6 +97,11 @@ int model_viterbi(const struct model *m, const double *s, const unsigned char *f
  * is it left to the rules (guard, min-lines)? */
 int model_active(const struct model *m, const struct feat_vec *fv, size_t n);
 
+/* Does the gate call a document without the rules' evidence a page? fv,
+ * s (scores with the offset) and state as model_states left them. */
+int model_gate(const struct model *m, const struct feat_vec *fv, const double *s,
+               const unsigned char *state, size_t n);
+
 /* model_viterbi, then, when it keeps nothing of a document that has a
  * line of 8 or more words that the rules did not drop, again with all scores shifted so
  * that the best-scoring such line has score 1 (the article is there, the
@@ -98,13 +116,15 @@ int model_states(const struct model *m, double *s, const unsigned char *force,
  * drop (why WHY_MODEL, category CAT_MODEL) the lines it calls
  * boilerplate that the rules left and no keep rule protects; a line that
  * only the context steps (edge runs, tails: WHY_CONTEXT) dropped and the
- * pass calls content is kept again (why WHY_MODEL). Sets every
+ * pass calls content is kept again (why WHY_MODEL). It decides only
+ * when evidence (the rules found a page's boilerplate) is set or the
+ * model's gate (gate.h) calls the document a page. Sets every
  * seg->score, and keeps the features and states in d->why so that
  * model_explain can name each line's deciding features when asked (the
  * document borrows m, as it borrows its context, until it is freed). A
  * document that model_active leaves to the rules is not touched: no
  * scores, no explanations. */
-int model_apply(struct clean_doc *d, const struct model *m);
+int model_apply(struct clean_doc *d, const struct model *m, int evidence);
 
 /* The three features that pushed line i hardest towards its decision, as
  * "name+0.83 name-1.2 ..." into out; nothing if the line has no score. */

@@ -165,6 +165,40 @@ START_TEST(states_skip_rule_drops)
 }
 END_TEST
 
+/* The document gate: parsed, written back, and a model without one never
+ * opens it (the rules' evidence alone calls the model). */
+START_TEST(gate_parse_write_score)
+{
+	check_error(HEAD "gate nosuch 1\n", "t.model:2: unknown gate figure 'nosuch'");
+	struct buf err, out;
+	buf_init(&err, 0);
+	buf_init(&out, 0);
+	struct model *m, *m2;
+	ck_assert_int_eq(parse(HEAD TAIL "gate-bias -1\ngate short 4\n", &m, &err), CLEAN_OK);
+	ck_assert_int_eq(model_write(m, &out), CLEAN_OK);
+	ck_assert_int_eq(model_parse(&m2, "w.model", out.ptr, out.len, &err), CLEAN_OK);
+	ck_assert_int_eq(m2->has_gate, 1);
+	float x[GATE_N] = { 0 };
+	x[GATE_SHORT] = 0.5f;
+	ck_assert_double_eq_tol(gate_score(m2->gate_w, m2->gate_bias, x), 1, 1e-9);
+	/* 20 short lines, all content by score and state: a page by this gate */
+	struct feat_vec fv[20];
+	double s[20];
+	unsigned char state[20];
+	memset(fv, 0, sizeof(fv));
+	for (size_t i = 0; i < 20; i++)
+		fv[i].x[FEAT_SHORT] = 1, s[i] = 1, state[i] = 1;
+	ck_assert_int_eq(model_gate(m2, fv, s, state, 20), 1);
+	model_free(m);
+	model_free(m2);
+	ck_assert_int_eq(parse(HEAD TAIL, &m, &err), CLEAN_OK);
+	ck_assert_int_eq(model_gate(m, fv, s, state, 20), 0);
+	model_free(m);
+	buf_release(&err);
+	buf_release(&out);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -175,6 +209,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, default_model_loads);
 	tcase_add_test(tc, viterbi_toy);
 	tcase_add_test(tc, states_skip_rule_drops);
+	tcase_add_test(tc, gate_parse_write_score);
 	suite_add_tcase(s, tc);
 	return s;
 }
