@@ -80,17 +80,40 @@ unsigned classify_words(const char *s, size_t n)
 	return w;
 }
 
+/* Byte sets tested on every line: switches, not strchr (a call each). A
+ * NUL byte counts as in every set, as it did for strchr, which finds the
+ * terminator (normalised text holds none). */
+static int is_closer(char c)
+{
+	switch (c) {
+	case '"': case '\'': case ')': case ']': case '\xbb': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_stop_mark(char c)
+{
+	switch (c) {
+	case '.': case '!': case '?': case ':': case ';': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Does the line end like a sentence (., !, ?, …, CJK full stops, or one
  * of them before a closing quote or bracket)? */
 static int ends_sentence(const char *s, size_t n)
 {
-	while (n && strchr("\"')]\xbb", s[n - 1]))
+	while (n && is_closer(s[n - 1]))
 		n--;
 	while (n >= 3 && (!memcmp(s + n - 3, "\xe2\x80\x9d", 3) || !memcmp(s + n - 3, "\xe2\x80\x99", 3)))
 		n -= 3;
 	if (!n)
 		return 0;
-	if (strchr(".!?:;", s[n - 1]))
+	if (is_stop_mark(s[n - 1]))
 		return 1;
 	if (n >= 3) {
 		const char *t = s + n - 3;

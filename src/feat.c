@@ -178,7 +178,7 @@ static struct stop_entry *stop_slot(const struct feat_stop *s, uint32_t h)
 	return &s->tab[i];
 }
 
-static uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
+static inline uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
 {
 	uint32_t bit = stop_filter_bit(h);
 	if (!((s->filter[bit / 64] >> (bit % 64)) & 1))
@@ -287,18 +287,34 @@ static int unicode_kind(utf8proc_int32_t c)
 	}
 }
 
+/* The tests below run on every token and line: switches, not strchr on
+ * a set (a call each). A NUL byte counts as in every set, as it did for
+ * strchr, which finds the terminator (normalised text holds none). */
+static int is_link_char(char c)
+{
+	switch (c) {
+	case '|': case '>': case '/': case '<': case '-': case '*': case '+': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int is_link_token(const char *t, size_t n)
 {
 	if (n == 1)
-		return strchr("|>/<-*+", *t) != NULL;
+		return is_link_char(*t);
 	if ((n == 2 && (unsigned char)t[0] == 0xc2) || (n == 3 && (unsigned char)t[0] == 0xe2))
 		return 1;   /* », «, ·, ©; •, ›, →, – alone */
 	if (*t == '@' || *t == '#')
 		return 1;
 	if (n > 4 && (!memcmp(t, "www.", 4) || !memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)))
 		return 1;
-	const char *c = memchr(t, ':', n);
-	return c && (size_t)(t + n - c) > 2 && c[1] == '/' && c[2] == '/';
+	/* "://" at the first ':' (tokens are short: no memchr call) */
+	size_t i = 0;
+	while (i < n && t[i] != ':')
+		i++;
+	return n - i > 2 && t[i + 1] == '/' && t[i + 2] == '/';
 }
 
 struct scanner {
@@ -415,9 +431,15 @@ struct base {
 	uint64_t hash;
 };
 
+/* A closing quote or bracket (or NUL: see is_link_char). */
+static int is_closer(char c)
+{
+	return c == '"' || c == '\'' || c == ')' || c == ']' || c == '\0';
+}
+
 static int ends_sentence(const char *s, size_t n)
 {
-	while (n && strchr("\"')]", s[n - 1]))
+	while (n && is_closer(s[n - 1]))
 		n--;
 	while (n >= 2 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xbb)
 		n -= 2;
@@ -436,7 +458,7 @@ static int is_bullet(const char *s, size_t n)
 {
 	if (!n)
 		return 0;
-	if (strchr("*-+>", s[0]))
+	if (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>' || s[0] == '\0')
 		return n > 1 && s[1] == ' ';
 	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)  /* •, ·, w3m's □ ● ◦ ■ */
 		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7 ||
