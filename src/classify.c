@@ -10,6 +10,7 @@
 #include "doc.h"
 #include "patterns.h"
 #include "model.h"
+#include "swar.h"
 
 /* What the rules said of one segment. */
 struct verdict {
@@ -61,11 +62,29 @@ static const unsigned char ascii_alnum[128] = {
 	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+/* The ASCII letters and digits among eight ASCII bytes, as a mask. */
+static inline uint64_t swar_alnum(uint64_t x)
+{
+	uint64_t y = x | SWAR_ONES * 0x20;  /* letters to lower case */
+	return (swar_ge(x, '0') & ~swar_ge(x, '9' + 1)) |
+	       (swar_ge(y, 'a') & ~swar_ge(y, 'z' + 1));
+}
+
 unsigned classify_words(const char *s, size_t n)
 {
 	unsigned w = 0;
 	int in = 0;
 	for (size_t i = 0; i < n;) {
+		if (n - i >= 8) {  /* eight ASCII bytes: count the word starts */
+			uint64_t x = swar_load(s + i);
+			if (!(x & SWAR_HIGH)) {
+				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
+				w += swar_count(a & ~before);
+				in = (int)(a >> 63);
+				i += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		int wb;
 		if (c < 0x80) {  /* the common case, as next_is_alnum decides it */

@@ -8,6 +8,7 @@
 
 #include "doc.h"
 #include "normalise.h"
+#include "swar.h"
 
 /* One raw line of the input, located before anything is normalised. */
 struct rawline {
@@ -80,6 +81,8 @@ static void measure(const char *text, struct rawline *l)
 		if (c < 0x80) {
 			size_t j = i;
 			unsigned w = 0;
+			for (uint64_t x; n - j >= 8 && !((x = swar_load(s + j)) & SWAR_HIGH); j += 8)
+				w += swar_count(swar_ge(x, 0x20));
 			while (j < n && (unsigned char)s[j] < 0x80)
 				w += (unsigned char)s[j++] >= 0x20;
 			l->width += w;
