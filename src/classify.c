@@ -11,6 +11,7 @@
 #include "patterns.h"
 #include "model.h"
 #include "swar.h"
+#include "uprop.h"
 
 /* What the rules said of one segment. */
 struct verdict {
@@ -28,7 +29,7 @@ struct verdict {
 #define STRIP_PASSES 4
 
 /* Is the code point at s[*i] a letter or a digit? Advances *i past it.
- * ASCII is decided inline; the rest asks utf8proc for its category. */
+ * ASCII is decided inline; the rest asks uprop for its category. */
 static int next_is_alnum(const char *s, size_t n, size_t *i)
 {
 	unsigned char c = (unsigned char)s[*i];
@@ -36,13 +37,8 @@ static int next_is_alnum(const char *s, size_t n, size_t *i)
 		(*i)++;
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 	}
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
-	                                      (utf8proc_ssize_t)(n - *i), &cp);
-	*i += k > 0 ? (size_t)k : 1;
-	if (k <= 0)
-		return 0;
-	utf8proc_category_t cat = utf8proc_category(cp);
+	/* an invalid sequence reads as U+FFFD, a symbol: no */
+	int cat = uprop_category(uprop_next(s, n, i));
 	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
 	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
 	       (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);

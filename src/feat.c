@@ -11,6 +11,7 @@
 #include "classify.h"
 #include "doc.h"
 #include "patterns.h"
+#include "uprop.h"
 
 static const char *const dense_names[FEAT_NDENSE] = {
 #define FEAT(id, name) name,
@@ -42,7 +43,7 @@ static int is_word_cp(utf8proc_int32_t c)
 {
 	if (c < 0x80)
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-	switch (utf8proc_category(c)) {
+	switch (uprop_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
 	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
@@ -60,11 +61,10 @@ static utf8proc_int32_t cp_at(const char *s, size_t n, size_t pos, size_t *len)
 		*len = 1;
 		return c;
 	}
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-	                                      (utf8proc_ssize_t)(n - pos), &cp);
-	*len = k > 0 ? (size_t)k : 1;
-	return k > 0 ? cp : 0xFFFD;
+	size_t i = pos;
+	utf8proc_int32_t cp = uprop_next(s, n, &i);
+	*len = i - pos;
+	return cp;
 }
 
 static void add_lower(struct buf *low, utf8proc_int32_t c)
@@ -277,7 +277,7 @@ static void init_kinds(void)
 
 static int unicode_kind(utf8proc_int32_t c)
 {
-	switch (utf8proc_category(c)) {
+	switch (uprop_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_UPPER;
 	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return K_WORD;
