@@ -80,6 +80,8 @@ static int norm_nfc_stable(unsigned cp)
 
 int norm_is_cjk(unsigned cp)
 {
+	if (cp < 0x2E80)
+		return 0;   /* the common case in one test */
 	return (cp >= 0x2E80 && cp <= 0x2FDF) ||   /* CJK radicals */
 	       (cp >= 0x3000 && cp <= 0x303F) ||   /* CJK punctuation: 、。「」 */
 	       (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */

@@ -150,6 +150,21 @@ static int joins_next(const struct rawline *a, const struct rawline *b, unsigned
 	return a->indent + a->width + 1 + b->firstword > w;
 }
 
+/* The first \n or \r in s[i..n), or n: where a line ends. One pass
+ * (lines are short: a memchr call for each character costs more). */
+static size_t line_end(const char *s, size_t i, size_t n)
+{
+	for (; n - i >= 8; i += 8) {
+		uint64_t w = swar_load(s + i);
+		uint64_t m = swar_eq(w, '\n') | swar_eq(w, '\r');
+		if (m)   /* the lowest lane is the first byte */
+			return i + (size_t)__builtin_ctzll(m) / 8;
+	}
+	while (i < n && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
 static int split_lines(const char *text, size_t len, size_t max_line,
                        struct rawline **out, size_t *nout)
 {
@@ -158,12 +173,7 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
-		/* The line ends at the first \n or \r. */
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t j = nl ? (size_t)(nl - text) : len;
-		const char *cr = memchr(text + i, '\r', j - i);
-		if (cr)
-			j = (size_t)(cr - text);
+		size_t j = line_end(text, i, len);
 		if (j - i > max_line) {
 			free(ls);
 			return CLEAN_ETOOBIG;
