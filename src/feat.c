@@ -338,8 +338,8 @@ end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
 		r->line = wh_final(r->line * 31u + h);
 	r->text = r->text * 0x9e3779b97f4a7c15ULL + h;
 	uint32_t m = sc->stop && wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
-	for (int l = 0; m; l++, m >>= 1)
-		sc->langs[l] += m & 1;
+	for (; m; m &= m - 1)   /* each language whose list holds the word */
+		sc->langs[__builtin_ctz(m)]++;
 }
 
 /* The token s[tok..end) ends; colon is where its first ':' is, or at or
