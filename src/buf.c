@@ -57,7 +57,7 @@ void *array_grow(void *v, size_t *cap, size_t elem, size_t first)
 	return p;
 }
 
-int buf_add(struct buf *b, const void *data, size_t n)
+int buf_add_grown(struct buf *b, const void *data, size_t n)
 {
 	int rc = buf_grow(b, n);
 	if (rc)
@@ -72,12 +72,6 @@ int buf_add(struct buf *b, const void *data, size_t n)
 int buf_addstr(struct buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));
-}
-
-int buf_addch(struct buf *b, int c)
-{
-	char ch = (char)c;
-	return buf_add(b, &ch, 1);
 }
 
 int buf_addf(struct buf *b, const char *fmt, ...)

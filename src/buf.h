@@ -17,6 +17,9 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <string.h>
+
+#include "clean.h"
 
 struct buf {
 	char *ptr;
@@ -32,9 +35,27 @@ void buf_release(struct buf *b);
 static inline void buf_clear(struct buf *b) { b->len = 0; if (b->cap) b->ptr[0] = '\0'; }
 /* Make room for extra more bytes (plus the NUL). */
 int buf_grow(struct buf *b, size_t extra);
-int buf_add(struct buf *b, const void *data, size_t n);
+/* Append n bytes (binary-safe), a C string, one byte. buf_add and
+ * buf_addch are inline while the bytes fit in the memory there is (as
+ * cap <= max + 1, they are then within the cap too); buf_add_grown, which
+ * grows the buffer first, does the rest: this runs for every line. */
+int buf_add_grown(struct buf *b, const void *data, size_t n);
+static inline int buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (n >= b->cap - b->len)   /* also when nothing is allocated: cap == len == 0 */
+		return buf_add_grown(b, data, n);
+	if (n)
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return CLEAN_OK;
+}
 int buf_addstr(struct buf *b, const char *s);
-int buf_addch(struct buf *b, int c);
+static inline int buf_addch(struct buf *b, int c)
+{
+	char ch = (char)c;
+	return buf_add(b, &ch, 1);
+}
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Cut to n bytes (n <= len). */
 void buf_truncate(struct buf *b, size_t n);

@@ -10,6 +10,8 @@
 #include "doc.h"
 #include "patterns.h"
 #include "model.h"
+#include "swar.h"
+#include "uprop.h"
 
 /* What the rules said of one segment. */
 struct verdict {
@@ -27,7 +29,7 @@ struct verdict {
 #define STRIP_PASSES 4
 
 /* Is the code point at s[*i] a letter or a digit? Advances *i past it.
- * ASCII is decided inline; the rest asks utf8proc for its category. */
+ * ASCII is decided inline; the rest asks uprop for its category. */
 static int next_is_alnum(const char *s, size_t n, size_t *i)
 {
 	unsigned char c = (unsigned char)s[*i];
@@ -35,13 +37,8 @@ static int next_is_alnum(const char *s, size_t n, size_t *i)
 		(*i)++;
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 	}
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
-	                                      (utf8proc_ssize_t)(n - *i), &cp);
-	*i += k > 0 ? (size_t)k : 1;
-	if (k <= 0)
-		return 0;
-	utf8proc_category_t cat = utf8proc_category(cp);
+	/* an invalid sequence reads as U+FFFD, a symbol: no */
+	int cat = uprop_category(uprop_next(s, n, i));
 	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
 	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
 	       (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
@@ -61,11 +58,29 @@ static const unsigned char ascii_alnum[128] = {
 	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+/* The ASCII letters and digits among eight ASCII bytes, as a mask. */
+static inline uint64_t swar_alnum(uint64_t x)
+{
+	uint64_t y = x | SWAR_ONES * 0x20;  /* letters to lower case */
+	return (swar_ge(x, '0') & ~swar_ge(x, '9' + 1)) |
+	       (swar_ge(y, 'a') & ~swar_ge(y, 'z' + 1));
+}
+
 unsigned classify_words(const char *s, size_t n)
 {
 	unsigned w = 0;
 	int in = 0;
 	for (size_t i = 0; i < n;) {
+		if (n - i >= 8) {  /* eight ASCII bytes: count the word starts */
+			uint64_t x = swar_load(s + i);
+			if (!(x & SWAR_HIGH)) {
+				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
+				w += swar_count(a & ~before);
+				in = (int)(a >> 63);
+				i += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		int wb;
 		if (c < 0x80) {  /* the common case, as next_is_alnum decides it */
@@ -80,17 +95,40 @@ unsigned classify_words(const char *s, size_t n)
 	return w;
 }
 
+/* Byte sets tested on every line: switches, not strchr (a call each). A
+ * NUL byte counts as in every set, as it did for strchr, which finds the
+ * terminator (normalised text holds none). */
+static int is_closer(char c)
+{
+	switch (c) {
+	case '"': case '\'': case ')': case ']': case '\xbb': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_stop_mark(char c)
+{
+	switch (c) {
+	case '.': case '!': case '?': case ':': case ';': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Does the line end like a sentence (., !, ?, …, CJK full stops, or one
  * of them before a closing quote or bracket)? */
 static int ends_sentence(const char *s, size_t n)
 {
-	while (n && strchr("\"')]\xbb", s[n - 1]))
+	while (n && is_closer(s[n - 1]))
 		n--;
 	while (n >= 3 && (!memcmp(s + n - 3, "\xe2\x80\x9d", 3) || !memcmp(s + n - 3, "\xe2\x80\x99", 3)))
 		n -= 3;
 	if (!n)
 		return 0;
-	if (strchr(".!?:;", s[n - 1]))
+	if (is_stop_mark(s[n - 1]))
 		return 1;
 	if (n >= 3) {
 		const char *t = s + n - 3;

@@ -94,6 +94,18 @@ static int utf8_ascii8(const unsigned char *s)
 	return !(w & 0x8080808080808080ull);
 }
 
+/* The length of the valid sequence at s[0] (n >= 1) when it is a two-byte
+ * one or a three-byte one with no special lead (E0, ED: their second byte
+ * has a narrower range), else 0: the common cases of utf8_scan, inline. */
+static inline size_t utf8_common(const unsigned char *s, size_t n)
+{
+	if (s[0] >= 0xC2 && s[0] < 0xE0)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (s[0] > 0xE0 && s[0] < 0xF0 && s[0] != 0xED)
+		return n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+	return 0;
+}
+
 int utf8_valid(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -106,9 +118,13 @@ int utf8_valid(const char *str, size_t n)
 		} else if (s[i] < 0x80) {
 			i++;
 		} else {
-			i += utf8_scan(s + i, n - i, &ok);
-			if (!ok)
-				return 0;
+			size_t k = utf8_common(s + i, n - i);
+			if (!k) {
+				k = utf8_scan(s + i, n - i, &ok);
+				if (!ok)
+					return 0;
+			}
+			i += k;
 		}
 	}
 	return 1;

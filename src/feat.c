@@ -11,6 +11,7 @@
 #include "classify.h"
 #include "doc.h"
 #include "patterns.h"
+#include "uprop.h"
 
 static const char *const dense_names[FEAT_NDENSE] = {
 #define FEAT(id, name) name,
@@ -42,7 +43,7 @@ static int is_word_cp(utf8proc_int32_t c)
 {
 	if (c < 0x80)
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
-	switch (utf8proc_category(c)) {
+	switch (uprop_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
 	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
@@ -60,11 +61,10 @@ static utf8proc_int32_t cp_at(const char *s, size_t n, size_t pos, size_t *len)
 		*len = 1;
 		return c;
 	}
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-	                                      (utf8proc_ssize_t)(n - pos), &cp);
-	*len = k > 0 ? (size_t)k : 1;
-	return k > 0 ? cp : 0xFFFD;
+	size_t i = pos;
+	utf8proc_int32_t cp = uprop_next(s, n, &i);
+	*len = i - pos;
+	return cp;
 }
 
 static void add_lower(struct buf *low, utf8proc_int32_t c)
@@ -178,7 +178,7 @@ static struct stop_entry *stop_slot(const struct feat_stop *s, uint32_t h)
 	return &s->tab[i];
 }
 
-static uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
+static inline uint32_t stop_langs(const struct feat_stop *s, uint32_t h)
 {
 	uint32_t bit = stop_filter_bit(h);
 	if (!((s->filter[bit / 64] >> (bit % 64)) & 1))
@@ -277,7 +277,7 @@ static void init_kinds(void)
 
 static int unicode_kind(utf8proc_int32_t c)
 {
-	switch (utf8proc_category(c)) {
+	switch (uprop_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_UPPER;
 	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return K_WORD;
@@ -287,36 +287,49 @@ static int unicode_kind(utf8proc_int32_t c)
 	}
 }
 
-static int is_link_token(const char *t, size_t n)
+/* The tests below run on every token and line: switches, not strchr on
+ * a set (a call each). A NUL byte counts as in every set, as it did for
+ * strchr, which finds the terminator (normalised text holds none). */
+static int is_link_char(char c)
+{
+	switch (c) {
+	case '|': case '>': case '/': case '<': case '-': case '*': case '+': case '\0':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Token t[0..n) whose first ':' is at t[colon] (colon == n: none). */
+static int is_link_token(const char *t, size_t n, size_t colon)
 {
 	if (n == 1)
-		return strchr("|>/<-*+", *t) != NULL;
+		return is_link_char(*t);
 	if ((n == 2 && (unsigned char)t[0] == 0xc2) || (n == 3 && (unsigned char)t[0] == 0xe2))
 		return 1;   /* », «, ·, ©; •, ›, →, – alone */
 	if (*t == '@' || *t == '#')
 		return 1;
 	if (n > 4 && (!memcmp(t, "www.", 4) || !memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)))
 		return 1;
-	const char *c = memchr(t, ':', n);
-	return c && (size_t)(t + n - c) > 2 && c[1] == '/' && c[2] == '/';
+	return n - colon > 2 && t[colon + 1] == '/' && t[colon + 2] == '/';
 }
 
 struct scanner {
 	const struct feat_stop *stop;
 	uint16_t *langs;   /* this line's stopword hits per language */
 	struct scan *r;
-	uint32_t wh;
-	int in_word;
-	unsigned wlen;     /* code points in the current word */
 };
 
 /* No stopword list holds a longer word: longer ones skip the lookup. */
 #define STOP_MAX_CHARS 12
 
-static inline void end_word(struct scanner *sc, struct scan *r)
+/* The word whose hash state is wh, wlen code points long, ends. Inlined
+ * (as end_token): a call would take the address of scan_line's counters
+ * and keep them in memory. */
+static inline __attribute__((always_inline)) void
+end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
 {
-	uint32_t h = wh_final(sc->wh);
-	sc->in_word = 0;
+	uint32_t h = wh_final(wh);
 	r->words++;
 	if (!r->first)
 		r->first = h;
@@ -324,30 +337,39 @@ static inline void end_word(struct scanner *sc, struct scan *r)
 	if (r->words <= 4)
 		r->line = wh_final(r->line * 31u + h);
 	r->text = r->text * 0x9e3779b97f4a7c15ULL + h;
-	uint32_t m = sc->stop && sc->wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
-	for (int l = 0; m; l++, m >>= 1)
-		sc->langs[l] += m & 1;
+	uint32_t m = sc->stop && wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
+	for (; m; m &= m - 1)   /* each language whose list holds the word */
+		sc->langs[__builtin_ctz(m)]++;
+}
+
+/* The token s[tok..end) ends; colon is where its first ':' is, or at or
+ * past end when it has none. */
+static inline __attribute__((always_inline)) void
+end_token(struct scan *r, const char *s, size_t tok, size_t end, size_t colon)
+{
+	r->toks++;
+	r->links += (unsigned)is_link_token(s + tok, end - tok, (colon < end ? colon : end) - tok);
 }
 
 static void scan_line(struct scanner *sc, const char *s, size_t n)
 {
-	/* Counters live in a local copy so that they stay in registers. */
+	/* Counters and the word's state live in locals so that they stay
+	 * in registers. */
 	struct scan r;
 	memset(&r, 0, sizeof(r));
-	size_t tok = 0, len;
-	int in_tok = 0;
-	sc->in_word = 0;
+	size_t tok = 0, colon = n, len;
+	int in_tok = 0, in_word = 0;
+	uint32_t wh = 0;
+	unsigned wlen = 0;   /* code points in the current word */
 	for (size_t i = 0; i < n; i += len) {
-		if (sc->in_word) {
+		if (in_word) {
 			/* The common case in one go: more lower-case ASCII
 			 * letters of a word, as the general path counts them. */
-			uint32_t wh = sc->wh;
 			size_t j = i;
 			while (j < n && (unsigned char)(s[j] - 'a') < 26)
 				wh = wh_step(wh, (unsigned char)s[j++]);
 			r.lower += (unsigned)(j - i);
-			sc->wlen += (unsigned)(j - i);
-			sc->wh = wh;
+			wlen += (unsigned)(j - i);
 			i = j;
 			if (i >= n)
 				break;
@@ -363,45 +385,43 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 			k = unicode_kind(cp);
 		}
 		if (k == K_SPACE) {
-			if (sc->in_word)
-				end_word(sc, &r);
-			if (in_tok) {
-				r.toks++;
-				r.links += (unsigned)is_link_token(s + tok, i - tok);
-			}
+			if (in_word)
+				end_word(sc, &r, wh, wlen), in_word = 0;
+			if (in_tok)
+				end_token(&r, s, tok, i, colon);
 			in_tok = 0;
 			continue;
 		}
 		if (!in_tok)
-			tok = i, in_tok = 1;
+			tok = i, colon = n, in_tok = 1;
 		if (k == K_SYM) {
-			if (sc->in_word)
-				end_word(sc, &r);
+			if (in_word)
+				end_word(sc, &r, wh, wlen), in_word = 0;
 			r.syms++;
 			r.commas += c == ',';
+			if (c == ':' && colon == n)
+				colon = i;
 			continue;
 		}
-		if (!sc->in_word) {
-			sc->in_word = 1;
-			sc->wh = WH_BASIS;
-			sc->wlen = 0;
+		if (!in_word) {
+			in_word = 1;
+			wh = WH_BASIS;
+			wlen = 0;
 			r.caps += k == K_UPPER;
 		}
 		r.digits += k == K_DIGIT;
 		r.upper += k == K_UPPER && c < 0x80;
 		r.lower += k == K_LOWER;
-		sc->wlen++;
+		wlen++;
 		if (c < 0x80)
-			sc->wh = wh_step(sc->wh, k == K_UPPER ? c | 0x20u : k == K_DIGIT ? '0' : c);
+			wh = wh_step(wh, k == K_UPPER ? c | 0x20u : k == K_DIGIT ? '0' : c);
 		else  /* only capitals need the case table */
-			sc->wh = wh_step(sc->wh, k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+			wh = wh_step(wh, k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
 	}
-	if (sc->in_word)
-		end_word(sc, &r);
-	if (in_tok) {
-		r.toks++;
-		r.links += (unsigned)is_link_token(s + tok, n - tok);
-	}
+	if (in_word)
+		end_word(sc, &r, wh, wlen);
+	if (in_tok)
+		end_token(&r, s, tok, n, colon);
 	r.text = r.text * 31 + n;
 	*sc->r = r;
 }
@@ -415,9 +435,15 @@ struct base {
 	uint64_t hash;
 };
 
+/* A closing quote or bracket (or NUL: see is_link_char). */
+static int is_closer(char c)
+{
+	return c == '"' || c == '\'' || c == ')' || c == ']' || c == '\0';
+}
+
 static int ends_sentence(const char *s, size_t n)
 {
-	while (n && strchr("\"')]", s[n - 1]))
+	while (n && is_closer(s[n - 1]))
 		n--;
 	while (n >= 2 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xbb)
 		n -= 2;
@@ -436,7 +462,7 @@ static int is_bullet(const char *s, size_t n)
 {
 	if (!n)
 		return 0;
-	if (strchr("*-+>", s[0]))
+	if (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>' || s[0] == '\0')
 		return n > 1 && s[1] == ' ';
 	if ((unsigned char)s[0] == 0xe2 || (unsigned char)s[0] == 0xc2)  /* •, ·, w3m's □ ● ◦ ■ */
 		return n > 3 && ((unsigned char)s[1] == 0x80 || (unsigned char)s[1] == 0xb7 ||

@@ -366,8 +366,7 @@ static int tune(struct learn_sup *l)
 	}
 	double save = l->m->offset;
 	l->m->offset = 0;
-	for (size_t i = 0; i < l->n; i++)
-		s[i] = model_score(l->m, &l->fv[i]);
+	model_score_all(l->m, l->fv, l->n, s);
 	static const double sharpen[] = { 0.25, 0.5, 1, 2 };
 	double stay0 = l->m->stay[0], stay1 = l->m->stay[1], best = -1, bo = save, b0 = stay0, b1 = stay1;
 	for (size_t q = 0; q < sizeof(sharpen) / sizeof(sharpen[0]); q++) {

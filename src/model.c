@@ -331,10 +331,41 @@ double model_score(const struct model *m, const struct feat_vec *v)
 	return s;
 }
 
-/* log(sigmoid(s)), stable for large |s|. */
-static double log_sigmoid(double s)
+/* Lines scored side by side: each score is a chain of FEAT_NDENSE
+ * dependent additions, so one line at a time waits on the adder's
+ * latency; several chains overlap. */
+#define MODEL_LANES 4
+
+void model_score_all(const struct model *m, const struct feat_vec *fv, size_t n, double *s)
 {
-	return s >= 0 ? -log1p(exp(-s)) : s - log1p(exp(s));
+	size_t i = 0;
+	for (; i + MODEL_LANES <= n; i += MODEL_LANES) {
+		double a[MODEL_LANES];
+		for (int l = 0; l < MODEL_LANES; l++)
+			a[l] = m->intercept + m->offset;
+		/* the same operations in the same order as model_score */
+		for (int k = 0; k < FEAT_NDENSE; k++)
+			for (int l = 0; l < MODEL_LANES; l++)
+				a[l] += m->w[k] * fv[i + (size_t)l].x[k];
+		for (int l = 0; l < MODEL_LANES; l++) {
+			for (int k = 0; k < FEAT_NHASH; k++)
+				a[l] += hash_weight(m, fv[i + (size_t)l].h[k]);
+			s[i + (size_t)l] = a[l];
+		}
+	}
+	for (; i < n; i++)
+		s[i] = model_score(m, &fv[i]);
+}
+
+/* log(sigmoid(-s)) into ls[0] and log(sigmoid(s)) into ls[1], stable for
+ * large |s|: log(sigmoid(x)) is -log1p(exp(-x)) for x >= 0, else
+ * x - log1p(exp(x)), and for x = s and x = -s the argument of exp is
+ * -|s| either way, so one exp and one log1p serve both. */
+static void log_sigmoid_pair(double s, double ls[2])
+{
+	double l = log1p(exp(-fabs(s)));
+	ls[0] = -s >= 0 ? -l : -s - l;
+	ls[1] = s >= 0 ? -l : s - l;
 }
 
 int model_viterbi(const struct model *m, const double *s, const unsigned char *force,
@@ -352,7 +383,9 @@ int model_viterbi(const struct model *m, const double *s, const unsigned char *f
 	};
 	double v[2];
 	for (size_t i = 0; i < n; i++) {
-		double e[2] = { log_sigmoid(-s[i]) - lp[0], log_sigmoid(s[i]) - lp[1] };
+		double e[2];
+		log_sigmoid_pair(s[i], e);
+		e[0] -= lp[0], e[1] -= lp[1];
 		if (force && force[i])
 			e[0] = -INFINITY;
 		double nv[2];
@@ -524,8 +557,9 @@ int model_apply(struct clean_doc *d, const struct model *m, int evidence)
 	 * that --explain shows only what decided. */
 	int active = !rc && model_active(m, fv, n);
 	unsigned char *state = fv ? (unsigned char *)(fv + n) : NULL;
+	if (active && !rc)
+		model_score_all(m, fv, n, s);
 	for (size_t i = 0; active && !rc && i < n; i++) {
-		s[i] = model_score(m, &fv[i]);
 		force[i] = (d->segs[i].hits >> PAT_KEEP) & 1;
 	}
 	if (active && !rc)

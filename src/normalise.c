@@ -23,6 +23,7 @@
 
 #include "clean.h"
 #include "decode.h"
+#include "swar.h"
 
 /* Byte classes: plain ASCII is copied in runs; the rest looked at. */
 enum { NORM_B_PLAIN = 0, NORM_B_SPACE, NORM_B_OTHER };
@@ -79,6 +80,8 @@ static int norm_nfc_stable(unsigned cp)
 
 int norm_is_cjk(unsigned cp)
 {
+	if (cp < 0x2E80)
+		return 0;   /* the common case in one test */
 	return (cp >= 0x2E80 && cp <= 0x2FDF) ||   /* CJK radicals */
 	       (cp >= 0x3000 && cp <= 0x303F) ||   /* CJK punctuation: 、。「」 */
 	       (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
@@ -458,31 +461,18 @@ static int norm_slow(const char *s, size_t n, unsigned flags, struct buf *out)
 
 /* ---- the fast path ---- */
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NORM_SWAR 1
-#define NORM_ONES 0x0101010101010101ull
-#define NORM_HIGH 0x8080808080808080ull
-
-/* The high bit of each byte of w that equals c (exact: no carries). */
-static inline uint64_t norm_eq(uint64_t w, unsigned char c)
-{
-	uint64_t x = w ^ (NORM_ONES * c);
-	return ~(((x & ~NORM_HIGH) + ~NORM_HIGH) | x) & NORM_HIGH;
-}
-
 /* The high bit of each byte of w that is not plain or ' ': >= 0x80, a
  * control, DEL or '&'. */
 static inline uint64_t norm_odd8(uint64_t w)
 {
-	uint64_t below = ~((w & ~NORM_HIGH) + NORM_ONES * 0x60) & NORM_HIGH;
-	return (w & NORM_HIGH) | below | norm_eq(w, 0x7F) | norm_eq(w, '&');
+	uint64_t below = ~((w & ~SWAR_HIGH) + SWAR_ONES * 0x60) & SWAR_HIGH;
+	return (w & SWAR_HIGH) | below | swar_eq(w, 0x7F) | swar_eq(w, '&');
 }
-#endif
 
 /*
  * Is s[0..n) plain ASCII already in its normal form: no byte but 0x20-0x7E,
  * no '&', no two spaces in a row, no space at the ends (at the start only
- * with NORM_KEEP_INDENT)? Eight bytes at a time where the CPU allows.
+ * with NORM_KEEP_INDENT)? Eight bytes at a time (swar.h).
  */
 static int norm_is_plain(const unsigned char *s, size_t n, unsigned flags)
 {
@@ -497,19 +487,16 @@ static int norm_is_plain(const unsigned char *s, size_t n, unsigned flags)
 			i++;
 	else if (s[0] == ' ')
 		return 0;
-#ifdef NORM_SWAR
 	uint64_t last = 0;      /* the last byte of the previous word was ' ' */
 	for (; n - i >= 8; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		uint64_t sp = norm_eq(w, ' ');
+		uint64_t w = swar_load(s + i);
+		uint64_t sp = swar_eq(w, ' ');
 		if (norm_odd8(w) || (sp & sp >> 8) || (last && (sp & 0x80)))
 			return 0;
 		last = sp >> 63;
 	}
 	if (last && i < n && s[i] == ' ')
 		return 0;
-#endif
 	for (; i < n; i++) {
 		unsigned b = norm_bytes[s[i]];
 		if (b == NORM_B_OTHER || (b == NORM_B_SPACE && s[i + 1] == ' '))

@@ -544,6 +544,15 @@ size_t reader_find_sep(const char *s, size_t n, int bol, size_t *seplen)
 	return n;
 }
 
+/* The bytes after the last \n or \r of s[0..n) (n when there is none). */
+static size_t tail_len(const char *s, size_t n)
+{
+	size_t k = n;
+	while (k && s[k - 1] != '\n' && s[k - 1] != '\r')
+		k--;
+	return n - k;
+}
+
 /* Check the longest line in the bytes not checked yet. */
 static int check_lines(struct clean_reader *r)
 {
@@ -551,6 +560,14 @@ static int check_lines(struct clean_reader *r)
 	size_t from = (size_t)(r->checked - r->s.offset);
 	r->checked = r->s.offset + r->s.data.len;
 	size_t end = r->s.data.len;
+	if (end - from <= r->max_line - r->line_len) {
+		/* No line in so few bytes can pass the limit (the usual case:
+		 * a read is far below it), so only the last one's length is
+		 * needed, not every line's end. */
+		size_t t = tail_len(s + from, end - from);
+		r->line_len = t == end - from ? r->line_len + t : t;
+		return CLEAN_OK;
+	}
 	for (size_t i = from; i < end;) {
 		/* The run up to the next \n or \r, found with memchr. */
 		const char *nl = memchr(s + i, '\n', end - i);

@@ -8,6 +8,8 @@
 
 #include "doc.h"
 #include "normalise.h"
+#include "swar.h"
+#include "uprop.h"
 
 /* One raw line of the input, located before anything is normalised. */
 struct rawline {
@@ -19,22 +21,6 @@ struct rawline {
 	unsigned firstword;  /* display columns of the first word */
 	unsigned char blank, item, cjk_end, cjk_start;
 };
-
-static unsigned char_width(utf8proc_int32_t cp)
-{
-	int w = utf8proc_charwidth(cp);
-	return w < 0 ? 0 : (unsigned)w;
-}
-
-/* Decode one code point at s[*i] (valid UTF-8 is guaranteed). */
-static utf8proc_int32_t next_cp(const char *s, size_t n, size_t *i)
-{
-	utf8proc_int32_t cp;
-	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
-	                                      (utf8proc_ssize_t)(n - *i), &cp);
-	*i += k > 0 ? (size_t)k : 1;
-	return k > 0 ? cp : 0xFFFD;
-}
 
 static int is_item_start(const char *s, size_t n)
 {
@@ -65,10 +51,10 @@ static void measure(const char *text, struct rawline *l)
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		/* ASCII is one column: no table lookup on the common path. */
-		cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, n, &i);
+		cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, n, &i);
 		if (first < 0)
 			first = cp;
-		unsigned w = c < 0x80 ? (c >= 0x20) : char_width(cp);
+		unsigned w = c < 0x80 ? (c >= 0x20) : uprop_width(cp);
 		l->width += w;
 		if (cp == ' ')
 			break;
@@ -80,21 +66,23 @@ static void measure(const char *text, struct rawline *l)
 		if (c < 0x80) {
 			size_t j = i;
 			unsigned w = 0;
+			for (uint64_t x; n - j >= 8 && !((x = swar_load(s + j)) & SWAR_HIGH); j += 8)
+				w += swar_count(swar_ge(x, 0x20));
 			while (j < n && (unsigned char)s[j] < 0x80)
 				w += (unsigned char)s[j++] >= 0x20;
 			l->width += w;
 			cp = (unsigned char)s[j - 1];
 			i = j;
 		} else {
-			cp = next_cp(s, n, &i);
-			l->width += char_width(cp);
+			cp = uprop_next(s, n, &i);
+			l->width += uprop_width(cp);
 		}
 	}
 	/* A CJK line can break anywhere: its "first word" is one character. */
 	l->cjk_start = (unsigned char)norm_is_cjk((unsigned)first);
 	l->cjk_end = (unsigned char)norm_is_cjk((unsigned)cp);
 	if (l->cjk_start)
-		l->firstword = char_width(first);
+		l->firstword = uprop_width(first);
 	while (l->width && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--, l->width--;
 }
@@ -162,6 +150,21 @@ static int joins_next(const struct rawline *a, const struct rawline *b, unsigned
 	return a->indent + a->width + 1 + b->firstword > w;
 }
 
+/* The first \n or \r in s[i..n), or n: where a line ends. One pass
+ * (lines are short: a memchr call for each character costs more). */
+static size_t line_end(const char *s, size_t i, size_t n)
+{
+	for (; n - i >= 8; i += 8) {
+		uint64_t w = swar_load(s + i);
+		uint64_t m = swar_eq(w, '\n') | swar_eq(w, '\r');
+		if (m)   /* the lowest lane is the first byte */
+			return i + (size_t)__builtin_ctzll(m) / 8;
+	}
+	while (i < n && s[i] != '\n' && s[i] != '\r')
+		i++;
+	return i;
+}
+
 static int split_lines(const char *text, size_t len, size_t max_line,
                        struct rawline **out, size_t *nout)
 {
@@ -170,12 +173,7 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
-		/* The line ends at the first \n or \r. */
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t j = nl ? (size_t)(nl - text) : len;
-		const char *cr = memchr(text + i, '\r', j - i);
-		if (cr)
-			j = (size_t)(cr - text);
+		size_t j = line_end(text, i, len);
 		if (j - i > max_line) {
 			free(ls);
 			return CLEAN_ETOOBIG;
@@ -286,10 +284,10 @@ static int line_occ(const char *text, const struct rawline *l, uint64_t occ[3])
 	occ[0] = occ[1] = occ[2] = 0;
 	while (i < l->len) {
 		unsigned char c = (unsigned char)s[i];
-		utf8proc_int32_t cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, l->len, &i);
+		utf8proc_int32_t cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, l->len, &i);
 		if (cp < 0x20 || cp == 0x7f)
 			return -1;
-		unsigned w = c < 0x80 ? 1 : char_width(cp);
+		unsigned w = c < 0x80 ? 1 : uprop_width(cp);
 		if (col + w > OCC_COLS)
 			return -1;
 		for (unsigned k = 0; cp != ' ' && k < w; k++)
@@ -467,8 +465,8 @@ static size_t col_byte(const char *text, const struct rawline *l, unsigned c)
 	unsigned col = 0;
 	while (i < l->len && col < c) {
 		unsigned char ch = (unsigned char)s[i];
-		utf8proc_int32_t cp = ch < 0x80 ? (utf8proc_int32_t)s[i++] : next_cp(s, l->len, &i);
-		col += ch < 0x80 ? 1 : char_width(cp);
+		utf8proc_int32_t cp = ch < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, l->len, &i);
+		col += ch < 0x80 ? 1 : uprop_width(cp);
 	}
 	return i;
 }
