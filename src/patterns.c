@@ -1186,8 +1186,11 @@ static int pat_confirm_all(const struct pat_set *ps, struct pat_tls *t,
 int pat_scan(const struct pat_set *ps, const char *line, size_t len,
              struct pat_hit *hits, int max)
 {
-	struct pat_tls *t = pat_tls_get();
+	struct pat_tls *t;
 
+	if (ps->ncompiled == 0)
+		return 0;
+	t = pat_tls_get();
 	if (!t || pat_tls_reserve(t, ps->ncompiled + 1) < 0)
 		return -1;
 	pat_cand_reset(t);
@@ -1299,8 +1302,8 @@ int pat_prescan(const struct pat_set *ps, const struct pat_line *lines,
 	struct pat_tls *t = pat_tls_get();
 	size_t bytes = 1, words = (ps->ncompiled + 1 + 63) / 64;
 
-	if (!t || n == 0)
-		return t ? 0 : -1;
+	if (!t || n == 0 || ps->ncompiled == 0)
+		return t ? 0 : -1; /* nothing to find: pat_scan_pre falls back */
 	for (size_t i = 0; i < n; i++)
 		bytes += lines[i].len + 1;
 	if (pat_pre_reserve(pre, n, words, bytes) < 0)
