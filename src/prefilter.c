@@ -1177,7 +1177,6 @@ int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
 		else
 			gr->lens[(h[0] << 8) | h[1]] |= (unsigned char)(1u << k);
 	}
-	g->built = 0;
 	return 0;
 }
 
@@ -1226,7 +1225,6 @@ int pf_gate_build(struct pf_gate *g)
 	for (size_t i = 0; i < g->n; i++)
 		if (pf_group_build(&g->v[i]))
 			return -1;
-	g->built = 1;
 	return 0;
 }
 

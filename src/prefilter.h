@@ -86,7 +86,6 @@ struct pf_gate_group;
 struct pf_gate {
 	struct pf_gate_group *v;
 	size_t n, cap;
-	int built;
 };
 int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
                 const struct pf_set *heads, int rule);
