@@ -322,9 +322,7 @@ static int pf_alt(struct pf_info *a, struct pf_info *b, int heads)
 		if (pf_set_add(&a->set, b->set.v[i].p, b->set.v[i].len))
 			return -1;
 	pf_set_release(&b->set);
-	if (!a->exact)
-		pf_minimise(&a->set);
-	return 0;
+	return 0; /* redundant atoms are dropped once, at the end (pf_atoms) */
 }
 
 /* Heads mode: a{min,max} starts with a string of a then maybe more:
@@ -947,8 +945,10 @@ int pf_atoms(const char *regex, size_t len, struct pf_set *out)
 	pf_parse_alt(&p, &a);
 	if (p.i != p.n)
 		p.fail = 1; /* an unbalanced ')' */
-	if (!p.fail && !p.nomem)
-		pf_to_match(&a);
+	if (!p.fail && !p.nomem && a.exact)
+		pf_to_match(&a); /* minimises too */
+	else if (!p.fail && !p.nomem)
+		pf_minimise(&a.set);
 	if (p.fail || p.nomem) {
 		pf_set_release(&a.set);
 		return p.nomem ? -1 : 0;
