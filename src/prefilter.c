@@ -1009,7 +1009,9 @@ int pf_heads(const char *regex, size_t len, struct pf_set *skip,
 
 	pf_set_release(skip);
 	pf_set_release(heads);
-	/* The whole regex first: ^ must anchor all of it. */
+	/* The whole regex first: ^ must anchor all of it. Heads mode only
+	 * because its sets stay small: this pass checks the syntax. */
+	p.heads = 1;
 	pf_parse_alt(&p, &a);
 	pf_set_release(&a.set);
 	if (p.nomem)
