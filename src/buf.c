@@ -122,3 +122,14 @@ void buf_swap(struct buf *a, struct buf *b)
 	*a = *b;
 	*b = t;
 }
+
+char *mem_dup(const char *s, size_t n)
+{
+	char *p = n < SIZE_MAX ? malloc(n + 1) : NULL;
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}

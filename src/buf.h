@@ -71,4 +71,8 @@ void buf_swap(struct buf *a, struct buf *b);
  * *cap are left as they were. Call it when the array is full. */
 void *array_grow(void *v, size_t *cap, size_t elem, size_t first);
 
+/* A malloc'd copy of s[0..n) with a NUL after it (s may hold NULs), or
+ * NULL on ENOMEM. The caller frees it. */
+char *mem_dup(const char *s, size_t n);
+
 #endif

@@ -90,11 +90,9 @@ int doc_set_meta(struct clean_doc *d, int key, const char *v, size_t n)
 {
 	if (key < 0 || key >= META_N)
 		return CLEAN_EINVAL;
-	char *p = malloc(n + 1);
+	char *p = mem_dup(v, n);
 	if (!p)
 		return CLEAN_ENOMEM;
-	memcpy(p, v, n);
-	p[n] = '\0';
 	free(d->meta[key]);
 	d->meta[key] = p;
 	return CLEAN_OK;

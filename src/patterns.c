@@ -309,11 +309,9 @@ static int pat_category_intern(struct pat_set *ps, const char *name, size_t n)
 		ps->keep = k;
 		ps->capcats = cap;
 	}
-	char *s = malloc(n + 1);
+	char *s = mem_dup(name, n);
 	if (!s)
 		return -1;
-	memcpy(s, name, n);
-	s[n] = '\0';
 	ps->cats[ps->ncats] = s;
 	ps->keep[ps->ncats] = 0;
 	return (int)ps->ncats++;
@@ -433,17 +431,6 @@ static int pat_action_of(const char *s, size_t n)
 	return -1;
 }
 
-static char *pat_strndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 static int pat_rules_reserve(struct pat_set *ps)
 {
 	if (ps->nrules < ps->caprules)
@@ -534,7 +521,7 @@ static int pat_parse_rule(struct pat_set *ps, const char *name, size_t lineno,
 		return CLEAN_ENOMEM;
 	struct pat_rule r = { .action = action, .engine = PAT_ENG_PCRE };
 	r.category = pat_category_intern(ps, cat, catlen);
-	r.regex = pat_strndup(re, relen);
+	r.regex = mem_dup(re, relen);
 	size_t wlen = strlen(name) + 24;
 	r.where = malloc(wlen);
 	if (r.category < 0 || !r.regex || !r.where) {
@@ -724,10 +711,9 @@ static int pat_lit_add(struct pf_set *all, unsigned **ids, size_t *capids,
 			return -1;
 		*ids = d;
 	}
-	char *p = malloc(x->len + 1);
+	char *p = mem_dup(x->p, x->len);
 	if (!p)
 		return -1;
-	memcpy(p, x->p, x->len + 1);
 	all->v[all->n] = (struct pf_str){ p, x->len };
 	(*ids)[all->n++] = id;
 	return 0;

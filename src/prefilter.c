@@ -117,11 +117,9 @@ static int pf_set_add(struct pf_set *s, const char *p, size_t len)
 			return -1;
 		s->v = v;
 	}
-	char *c = malloc(len + 1);
+	char *c = mem_dup(p, len);
 	if (!c)
 		return -1;
-	memcpy(c, p, len);
-	c[len] = '\0';
 	s->v[s->n++] = (struct pf_str){ c, len };
 	return 0;
 }

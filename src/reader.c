@@ -78,11 +78,9 @@ void rec_release(struct rec *r)
 
 int rec_set(char **field, const char *s, size_t n)
 {
-	char *p = malloc(n + 1);
+	char *p = mem_dup(s, n);
 	if (!p)
 		return CLEAN_ENOMEM;
-	memcpy(p, s, n);
-	p[n] = '\0';
 	free(*field);
 	*field = p;
 	return CLEAN_OK;

@@ -349,11 +349,9 @@ static int ent_get(struct tpl_table *t, uint32_t src, const char *s, size_t n,
 		return CLEAN_ETOOBIG;
 	if ((t->n + 1) * 4 > t->cap * 3 && ent_grow(t))
 		return CLEAN_ENOMEM;
-	char *copy = malloc(n + 1);
+	char *copy = mem_dup(s, n);
 	if (!copy)
 		return CLEAN_ENOMEM;
-	memcpy(copy, s, n);
-	copy[n] = '\0';
 	size_t j = h & (t->cap - 1);
 	while (t->ents[j].tpl)
 		j = (j + 1) & (t->cap - 1);

@@ -193,6 +193,21 @@ START_TEST(swap)
 }
 END_TEST
 
+START_TEST(mem_dup_copies_with_nul)
+{
+	char *p = mem_dup("ab\0cd", 5);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_mem_eq(p, "ab\0cd", 5);
+	ck_assert_int_eq(p[5], '\0');
+	free(p);
+	p = mem_dup("", 0);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p[0], '\0');
+	free(p);
+	ck_assert_ptr_null(mem_dup("x", SIZE_MAX)); /* n + 1 would overflow */
+}
+END_TEST
+
 START_TEST(array_growth)
 {
 	size_t cap = 0;
@@ -227,6 +242,7 @@ static Suite *buf_suite(void)
 	tcase_add_test(tc, detach);
 	tcase_add_test(tc, detach_empty);
 	tcase_add_test(tc, swap);
+	tcase_add_test(tc, mem_dup_copies_with_nul);
 	tcase_add_test(tc, array_growth);
 	suite_add_tcase(s, tc);
 	return s;
