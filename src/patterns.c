@@ -43,6 +43,7 @@
 #endif
 
 #include "clean.h"
+#include "factor.h"
 #include "prefilter.h"
 
 /* The longest rule-file line, in bytes, without its newline. */
@@ -444,16 +445,38 @@ static int pat_rules_reserve(struct pat_set *ps)
 	return 0;
 }
 
-/* Compile a rule's regex with PCRE2; on error, "bad regex: ..." in err. */
+#define PAT_PCRE_OPTS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
+                       PCRE2_MATCH_INVALID_UTF)
+
+/*
+ * Compile a rule's regex with PCRE2; on error, "bad regex: ..." in err.
+ * What is compiled is the regex with its literal alternatives factored
+ * (factor.h): the same matches and spans, with fewer alternatives tried.
+ * The rule keeps its regex as written, for the gates, Hyperscan and the
+ * messages. The regex as written is compiled when there is nothing to
+ * factor, or when the factored one does not compile: a mistake in the
+ * rule, whose message and offset must then be about the user's text
+ * (factoring never makes a bad regex good: tests/fuzz/fuzz_factor
+ * checks), or nesting too deep for PCRE2.
+ */
 static int pat_compile_pcre(struct pat_rule *r, size_t rlen, struct buf *err)
 {
 	int ec;
 	PCRE2_SIZE off;
-	uint32_t opts = PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP |
-	                PCRE2_MATCH_INVALID_UTF;
+	struct buf f;
 
-	r->code = pcre2_compile((PCRE2_SPTR)r->regex, rlen, opts, &ec, &off,
-	                        NULL);
+	buf_init(&f, BUF_MAX_DEFAULT);
+	int rc = factor_regex(r->regex, rlen, &f);
+	r->code = NULL;
+	if (rc == 1)
+		r->code = pcre2_compile((PCRE2_SPTR)f.ptr, f.len, PAT_PCRE_OPTS,
+		                        &ec, &off, NULL);
+	buf_release(&f);
+	if (rc < 0)
+		return CLEAN_ENOMEM;
+	if (!r->code)
+		r->code = pcre2_compile((PCRE2_SPTR)r->regex, rlen, PAT_PCRE_OPTS,
+		                        &ec, &off, NULL);
 	if (r->code)
 		return CLEAN_OK;
 	if (ec == PCRE2_ERROR_NOMEMORY)

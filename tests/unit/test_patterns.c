@@ -111,6 +111,9 @@ START_TEST(bad_regex)
 	ck_assert_msg(strstr(err.ptr, " at offset 6") != NULL, "%s", err.ptr);
 	ck_assert_uint_eq(pat_nrules(ps), 0);
 	ck_assert_int_eq(pat_category_id(ps, "ok"), -1);
+	/* A regex that is factored (factor.h) is still reported as written. */
+	ck_assert_int_eq(add("b.rules", "x drop ^(home|homepage|home page) x{2,1}$\n"), CLEAN_EPATTERN);
+	ck_assert_msg(strstr(err.ptr, " at offset 32") != NULL, "%s", err.ptr);
 }
 END_TEST
 
