@@ -169,7 +169,8 @@ static int split_lines(const char *text, size_t len, size_t max_line,
                        struct rawline **out, size_t *nout)
 {
 	size_t cap = 256, n = 0, i = 0;
-	struct rawline *ls = calloc(cap, sizeof(*ls));
+	/* Not calloc: each entry is cleared as it is filled. */
+	struct rawline *ls = malloc(cap * sizeof(*ls));
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
