@@ -223,10 +223,7 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 			}
 			ls = p;
 		}
-		memset(&ls[n], 0, sizeof(ls[n]));
-		ls[n].off = i;
-		ls[n].len = j - i;
-		ls[n].lineno = n;
+		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n };
 		segment_measure(text, &ls[n]);
 		n++;
 		if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
@@ -238,30 +235,32 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	return CLEAN_OK;
 }
 
-/* Normalise lines first..last and join them into one segment. */
+/* Normalise lines first..last and join them into one segment, written
+ * straight to the document's text (nothing when they normalise to
+ * nothing). */
 static int add_joined(struct clean_doc *d, const char *text, const struct segment_line *ls,
-                      size_t first, size_t last, unsigned flags, int blank,
-                      struct buf *tmp)
+                      size_t first, size_t last, unsigned flags, int blank)
 {
 	unsigned nf = (flags & CLEAN_F_ASCII) ? NORM_ASCII : 0;
-	buf_clear(tmp);
-	for (size_t k = first; k <= last; k++) {
-		size_t before = tmp->len;
-		if (k > first && !(ls[k - 1].cjk_end && ls[k].cjk_start))
-			if (buf_addch(tmp, ' '))
-				return CLEAN_ENOMEM;
-		size_t mark = tmp->len;
-		int rc = norm_line(text + ls[k].off, ls[k].len, nf, tmp);
-		if (rc)
-			return rc;
-		if (tmp->len == mark)
-			buf_truncate(tmp, before);
+	struct buf *t = &d->text;
+	size_t start = t->len;
+	int rc = CLEAN_OK;
+	for (size_t k = first; k <= last && !rc; k++) {
+		size_t before = t->len;
+		if (k > first && !(ls[k - 1].cjk_end && ls[k].cjk_start) && (rc = buf_addch(t, ' ')))
+			break;
+		size_t mark = t->len;
+		rc = norm_line(text + ls[k].off, ls[k].len, nf, t);
+		if (!rc && t->len == mark)
+			buf_truncate(t, before);
 	}
-	if (tmp->len == 0)
-		return CLEAN_OK;
-	int rc = doc_add_seg(d, tmp->ptr, tmp->len, (uint32_t)(ls[first].lineno + 1), SEG_TEXT, blank);
-	if (!rc)
-		d->segs[d->nsegs - 1].nlines = (uint16_t)(last - first + 1 > 65535 ? 65535 : last - first + 1);
+	if (!rc && t->len > start) {
+		rc = doc_end_seg(d, start, (uint32_t)(ls[first].lineno + 1), SEG_TEXT, blank);
+		if (!rc)
+			d->segs[d->nsegs - 1].nlines = (uint16_t)(last - first + 1 > 65535 ? 65535 : last - first + 1);
+	}
+	if (rc)
+		buf_truncate(t, start);
 	return rc;
 }
 
@@ -586,8 +585,11 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 	struct segment_line *ls;
 	size_t n;
 	int rc = split_lines(text, len, max_line, &ls, &n);
-	if (rc)
+	if (rc || n == 0) {
+		if (!rc)
+			free(ls);
 		return rc;
+	}
 	unsigned w = (flags & CLEAN_F_NO_REWRAP) ? 0 : wrap_width(ls, n);
 	unsigned fw = (flags & CLEAN_F_NO_REWRAP) ? 0 : w ? w : fixed_width(ls, n);
 	struct segment_line *cols = NULL;
@@ -599,8 +601,6 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 		free(ls);
 		ls = cols;
 	}
-	struct buf tmp;
-	buf_init(&tmp, 0);
 	int blank = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (ls[i].blank) {
@@ -611,14 +611,13 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 		while ((w || ls[last].colw) && last + 1 < n && last - i < 200 && joins_next(&ls[last], &ls[last + 1], w))
 			last++;
 		size_t before = d->nsegs;
-		rc = add_joined(d, text, ls, i, last, flags, blank, &tmp);
+		rc = add_joined(d, text, ls, i, last, flags, blank);
 		if (d->nsegs > before)
 			blank = 0;
 		else
 			blank = 1;
 		i = last;
 	}
-	buf_release(&tmp);
 	free(ls);
 	return rc;
 }
