@@ -23,19 +23,11 @@ static int is_item_start(const char *s, size_t n)
 	return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
-/* Eight bytes of the line s[0..n) from s[i], as swar_load gives them, into
- * *x; at the end of a line of 8 bytes or more the lanes past it read as
- * 0. Returns how many bytes x holds, or 0 when it holds a byte >= 0x80
- * or the line is too short (the caller then goes a character at a time). */
+/* swar_load_upto, or 0 when the bytes hold one >= 0x80 (the caller then
+ * goes a character at a time). */
 static inline size_t load_ascii(const char *s, size_t i, size_t n, uint64_t *x)
 {
-	size_t k = n - i < 8 ? n - i : 8;
-	if (k == 8)
-		*x = swar_load(s + i);
-	else if (n >= 8)
-		*x = swar_load(s + n - 8) >> (8 * (8 - k));
-	else
-		return 0;
+	size_t k = swar_load_upto(s, i, n, x);
 	return *x & SWAR_HIGH ? 0 : k;
 }
 
