@@ -593,6 +593,11 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 		free(ls);
 		ls = cols;
 	}
+	/* The normalised text is rarely longer than the input (a NUL ends
+	 * each segment where a line end was): room for it at once spares
+	 * the copies of growing there line by line. Only a hint: an append
+	 * that finds no room grows the buffer as usual. */
+	(void)buf_grow(&d->text, len + 64);
 	int blank = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (ls[i].blank) {
