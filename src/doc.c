@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,20 @@ int doc_end_seg(struct clean_doc *d, size_t off, uint32_t lineno, unsigned kind,
 	g->blank_before = blank_before != 0;
 	g->category = -1;
 	g->rule = -1;
+	return CLEAN_OK;
+}
+
+int doc_reserve_segs(struct clean_doc *d, size_t n)
+{
+	if (d->cap - d->nsegs >= n)
+		return CLEAN_OK;
+	if (n > SIZE_MAX / sizeof(*d->segs) - d->nsegs)
+		return CLEAN_ENOMEM;
+	struct seg *p = realloc(d->segs, (d->nsegs + n) * sizeof(*p));
+	if (!p)
+		return CLEAN_ENOMEM;
+	d->segs = p;
+	d->cap = d->nsegs + n;
 	return CLEAN_OK;
 }
 

@@ -598,6 +598,7 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 	 * the copies of growing there line by line. Only a hint: an append
 	 * that finds no room grows the buffer as usual. */
 	(void)buf_grow(&d->text, len + 64);
+	(void)doc_reserve_segs(d, n);   /* at most a segment a line */
 	int blank = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (ls[i].blank) {
