@@ -52,6 +52,59 @@ START_TEST(valid_rejects)
 }
 END_TEST
 
+/* Well-formed UTF-8 by Unicode's table 3-7, a byte sequence at a time:
+ * the reference for utf8_valid's eight-byte fast path. */
+static int valid_ref(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], lo = 0x80, hi = 0xBF;
+		size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 :
+		              c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+		if (need == 9)
+			return 0;
+		lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+		hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+		for (size_t k = 1; k <= need; k++) {
+			if (i + k >= n || s[i + k] < lo || s[i + k] > hi)
+				return 0;
+			lo = 0x80;
+			hi = 0xBF;
+		}
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* Random mixes of ASCII runs and valid and broken sequences, at every
+ * length and offset around the eight-byte steps. */
+START_TEST(valid_matches_reference)
+{
+	static const char *const atoms[] = {
+		"a", "bcdefgh", " ", "\xC3\xA9", "\xD0\xBE", "\xE2\x80\x99", "\xF0\x9F\x98\x80",
+		"\xE0\xA0\x80", "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\x80", "\xC3", "\xE2\x80",
+		"\xED\xA0\x80", "\xC0\xAF", "\xF5", "\xFF",
+	};
+	unsigned char text[96];
+	unsigned seed = 7;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t len = 0, want;
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 16) % 48;
+		while (len < want) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 64;
+			/* mostly valid atoms, a broken one now and then */
+			const char *a = atoms[r < 60 ? r % 10 : 10 + r % 7];
+			memcpy(text + len, a, strlen(a));
+			len += strlen(a);
+		}
+		for (size_t off = 0; off < 3 && off <= len; off++)
+			ck_assert_int_eq(!!utf8_valid((const char *)text + off, len - off),
+			                 valid_ref(text + off, len - off));
+	}
+}
+END_TEST
+
 /* ---- rule 1: BOMs ---- */
 
 START_TEST(bom_utf8_dropped)
@@ -318,6 +371,7 @@ static Suite *decode_suite(void)
 	TCase *tc = tcase_create("utf8_valid");
 	tcase_add_test(tc, valid_accepts);
 	tcase_add_test(tc, valid_rejects);
+	tcase_add_test(tc, valid_matches_reference);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decode_to_utf8");
