@@ -534,3 +534,36 @@ size_t decode_fix_mojibake(struct buf *text)
 		buf_truncate(text, n);
 	return total;
 }
+
+/* Would decode_fix_mojibake repair anything in s[0..n)? Its first pass
+ * repairs at some 0xC3 byte exactly when decode_moji_one takes the text
+ * from there as it is. */
+static int decode_has_mojibake(const unsigned char *s, size_t n)
+{
+	unsigned char fix[4];
+	size_t fixlen;
+	for (const unsigned char *p = s; (p = memchr(p, 0xC3, n - (size_t)(p - s))) != NULL; p++)
+		if (decode_moji_one(p, n - (size_t)(p - s), fix, &fixlen))
+			return 1;
+	return 0;
+}
+
+int decode_text(const char *in, size_t len, struct buf *out, const char **text,
+                size_t *tlen, size_t *replaced)
+{
+	if (!decode_find_bom(in, len) && !memchr(in, '\0', len) && utf8_valid(in, len) &&
+	    !decode_has_mojibake((const unsigned char *)in, len)) {
+		*text = in;
+		*tlen = len;
+		if (replaced)
+			*replaced = 0;
+		return CLEAN_OK;
+	}
+	int rc = decode_to_utf8(in, len, out, replaced);
+	if (rc)
+		return rc;
+	decode_fix_mojibake(out);
+	*text = out->ptr;
+	*tlen = out->len;
+	return CLEAN_OK;
+}

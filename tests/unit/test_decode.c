@@ -105,6 +105,43 @@ START_TEST(valid_matches_reference)
 }
 END_TEST
 
+/* decode_text gives what decode_to_utf8 then decode_fix_mojibake do,
+ * without a copy when that would be the input itself. */
+START_TEST(text_as_decode_then_repair)
+{
+	static const struct { const char *s; size_t n; int view; } cases[] = {
+		{ "plain ascii text\nline two", 25, 1 },
+		{ "caf\xC3\xA9 na\xC3\xAFve \xD0\xBE", 16, 1 },     /* real UTF-8 with 0xC3 */
+		{ "it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s", 11, 0 },  /* mojibake of "it's" */
+		{ "caf\xC3\x83\xC2\xA9", 7, 0 },                     /* mojibake of "cafe'" */
+		{ "\xEF\xBB\xBF" "bom", 6, 0 },
+		{ "caf\xE9 latin-1", 13, 0 },
+		{ "cut \xE2\x80", 6, 0 },
+		{ "h\0i\0", 4, 0 },                                 /* UTF-16 LE */
+		{ "", 0, 1 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct buf ref, out;
+		size_t rep_ref = 99, rep = 77, tlen;
+		const char *t;
+		buf_init(&ref, 0);
+		buf_init(&out, 0);
+		int rc = decode_to_utf8(cases[k].s, cases[k].n, &ref, &rep_ref);
+		if (!rc)
+			decode_fix_mojibake(&ref);
+		ck_assert_int_eq(decode_text(cases[k].s, cases[k].n, &out, &t, &tlen, &rep), rc);
+		if (!rc) {
+			ck_assert_uint_eq(tlen, ref.len);
+			ck_assert_mem_eq(t, ref.ptr, tlen);
+			ck_assert_uint_eq(rep, rep_ref);
+			ck_assert_int_eq(t == cases[k].s, cases[k].view);
+		}
+		buf_release(&ref);
+		buf_release(&out);
+	}
+}
+END_TEST
+
 /* ---- rule 1: BOMs ---- */
 
 START_TEST(bom_utf8_dropped)
@@ -372,6 +409,7 @@ static Suite *decode_suite(void)
 	tcase_add_test(tc, valid_accepts);
 	tcase_add_test(tc, valid_rejects);
 	tcase_add_test(tc, valid_matches_reference);
+	tcase_add_test(tc, text_as_decode_then_repair);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decode_to_utf8");
