@@ -146,9 +146,9 @@ static unsigned wrap_width(const struct segment_line *ls, size_t n)
 	return wrap_width_below(ls, n, (unsigned)-1);
 }
 
-/* The width of a fixed-width rendering, or 0: the wrap width, else the
- * wrap width once the one or two widest lines are left out (w3m lets a
- * table row that cannot shrink overflow its width). */
+/* The width of a fixed-width rendering that is not wrapped (wrap_width
+ * is 0), or 0: the wrap width once the one or two widest lines are left
+ * out (w3m lets a table row that cannot shrink overflow its width). */
 static unsigned fixed_width(const struct segment_line *ls, size_t n)
 {
 	unsigned top[3] = { 0, 0, 0 };
@@ -163,7 +163,7 @@ static unsigned fixed_width(const struct segment_line *ls, size_t n)
 			top[k - 1] = t;
 		}
 	}
-	unsigned w = wrap_width(ls, n);
+	unsigned w = 0;
 	for (int k = 1; !w && k < 3 && top[k]; k++)
 		w = wrap_width_below(ls, n, top[k]);
 	return w;
