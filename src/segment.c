@@ -107,8 +107,8 @@ void segment_measure(const char *text, struct segment_line *l)
 		}
 	}
 	/* A CJK line can break anywhere: its "first word" is one character. */
-	l->cjk_start = (unsigned char)norm_is_cjk((unsigned)first);
-	l->cjk_end = (unsigned char)norm_is_cjk((unsigned)cp);
+	l->cjk_start = first >= 0x2E80 && norm_is_cjk((unsigned)first);
+	l->cjk_end = cp >= 0x2E80 && norm_is_cjk((unsigned)cp);
 	if (l->cjk_start)
 		l->firstword = uprop_width(first);
 	while (l->width && (s[n - 1] == ' ' || s[n - 1] == '\t'))
