@@ -228,7 +228,7 @@ static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
 {
 	const struct pat_set *ps = d->ctx->pat;
 	struct pat_hit hits[PAT_MAX_HITS];
-	v->drop = v->edge = v->tail = v->keep = -1;
+	*v = (struct verdict){ .drop = -1, .edge = -1, .tail = -1, .keep = -1 };
 	int n;
 	int stripped = strip_segment(d, g, pre, tmp, hits, &n);
 	const char *s = seg_text(d, g);
@@ -468,7 +468,8 @@ int classify_doc(struct clean_doc *d)
 {
 	if (!d->nsegs)
 		return CLEAN_OK;
-	struct verdict *v = calloc(d->nsegs, sizeof(*v));
+	/* Not calloc: judge sets every verdict. */
+	struct verdict *v = malloc(d->nsegs * sizeof(*v));
 	if (!v)
 		return CLEAN_ENOMEM;
 	struct buf tmp;
