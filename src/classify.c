@@ -28,6 +28,14 @@ struct verdict {
 /* Strip passes per line: enough for an alt tail and a credit. */
 #define STRIP_PASSES 4
 
+/* Is a character of this category a letter, a digit or a mark? */
+static inline int alnum_category(int cat)
+{
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+	       (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+}
+
 /* Is the code point at s[*i] a letter or a digit? Advances *i past it.
  * ASCII is decided inline; the rest asks uprop for its category. */
 static int next_is_alnum(const char *s, size_t n, size_t *i)
@@ -38,10 +46,7 @@ static int next_is_alnum(const char *s, size_t n, size_t *i)
 		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 	}
 	/* an invalid sequence reads as U+FFFD, a symbol: no */
-	int cat = uprop_category(uprop_next(s, n, i));
-	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-	       (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+	return alnum_category(uprop_category(uprop_next(s, n, i)));
 }
 
 /* ASCII letters and digits, for the fast path of classify_words. */
@@ -86,6 +91,12 @@ unsigned classify_words(const char *s, size_t n)
 		if (c < 0x80) {  /* the common case, as next_is_alnum decides it */
 			wb = ascii_alnum[c];
 			i++;
+		} else if (c >= 0xC2 && c < 0xE0 && n - i >= 2 && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			/* A two-byte character (Latin, Greek, Cyrillic...): the
+			 * next most common case, decoded here. */
+			wb = alnum_category(uprop_category((int32_t)((c & 0x1Fu) << 6 |
+			                                              ((unsigned char)s[i + 1] & 0x3Fu))));
+			i += 2;
 		} else {
 			wb = next_is_alnum(s, n, &i);
 		}
@@ -217,7 +228,7 @@ static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
 {
 	const struct pat_set *ps = d->ctx->pat;
 	struct pat_hit hits[PAT_MAX_HITS];
-	v->drop = v->edge = v->tail = v->keep = -1;
+	*v = (struct verdict){ .drop = -1, .edge = -1, .tail = -1, .keep = -1 };
 	int n;
 	int stripped = strip_segment(d, g, pre, tmp, hits, &n);
 	const char *s = seg_text(d, g);
@@ -457,7 +468,8 @@ int classify_doc(struct clean_doc *d)
 {
 	if (!d->nsegs)
 		return CLEAN_OK;
-	struct verdict *v = calloc(d->nsegs, sizeof(*v));
+	/* Not calloc: judge sets every verdict. */
+	struct verdict *v = malloc(d->nsegs * sizeof(*v));
 	if (!v)
 		return CLEAN_ENOMEM;
 	struct buf tmp;

@@ -211,12 +211,12 @@ int clean_text(struct clean_ctx *c, const char *bytes, size_t len,
 	if (rc)
 		return rc;
 	struct buf text;
+	const char *t;
+	size_t tlen;
 	buf_init(&text, 0);
-	rc = decode_to_utf8(bytes, len, &text, &d->replaced);
-	if (!rc) {
-		decode_fix_mojibake(&text);
-		rc = segment_text(d, text.ptr, text.len, c->opts.flags, c->opts.max_line);
-	}
+	rc = decode_text(bytes, len, &text, &t, &tlen, &d->replaced);
+	if (!rc)
+		rc = segment_text(d, t, tlen, c->opts.flags, c->opts.max_line);
 	buf_release(&text);
 	if (rc) {
 		clean_doc_free(d);

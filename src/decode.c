@@ -19,6 +19,7 @@
 #include <utf8proc.h>
 
 #include "clean.h"
+#include "swar.h"
 
 static const char decode_fffd[3] = { '\xEF', '\xBF', '\xBD' };
 
@@ -87,13 +88,6 @@ static unsigned utf8_cp(const unsigned char *s, size_t len)
 	return cp;
 }
 
-static int utf8_ascii8(const unsigned char *s)
-{
-	uint64_t w;
-	memcpy(&w, s, 8);
-	return !(w & 0x8080808080808080ull);
-}
-
 /* The length of the valid sequence at s[0] (n >= 1) when it is a two-byte
  * one or a three-byte one with no special lead (E0, ED: their second byte
  * has a narrower range), else 0: the common cases of utf8_scan, inline. */
@@ -113,19 +107,31 @@ int utf8_valid(const char *str, size_t n)
 	int ok;
 
 	while (i < n) {
-		if (n - i >= 8 && utf8_ascii8(s + i)) {
-			i += 8;
+		/* ASCII eight bytes at a time, up to the first byte >= 0x80
+		 * (the lanes past the end read as 0). */
+		uint64_t w;
+		size_t k = swar_load_upto(str, i, n, &w);
+		if (k) {
+			uint64_t high = w & SWAR_HIGH;
+			if (!high) {
+				i += k;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(high) / 8;
 		} else if (s[i] < 0x80) {
 			i++;
-		} else {
-			size_t k = utf8_common(s + i, n - i);
+			continue;
+		}
+		/* Then the run of multibyte characters there. */
+		do {
+			k = utf8_common(s + i, n - i);
 			if (!k) {
 				k = utf8_scan(s + i, n - i, &ok);
 				if (!ok)
 					return 0;
 			}
 			i += k;
-		}
+		} while (i < n && s[i] >= 0x80);
 	}
 	return 1;
 }
@@ -527,4 +533,37 @@ size_t decode_fix_mojibake(struct buf *text)
 	if (total)
 		buf_truncate(text, n);
 	return total;
+}
+
+/* Would decode_fix_mojibake repair anything in s[0..n)? Its first pass
+ * repairs at some 0xC3 byte exactly when decode_moji_one takes the text
+ * from there as it is. */
+static int decode_has_mojibake(const unsigned char *s, size_t n)
+{
+	unsigned char fix[4];
+	size_t fixlen;
+	for (const unsigned char *p = s; (p = memchr(p, 0xC3, n - (size_t)(p - s))) != NULL; p++)
+		if (decode_moji_one(p, n - (size_t)(p - s), fix, &fixlen))
+			return 1;
+	return 0;
+}
+
+int decode_text(const char *in, size_t len, struct buf *out, const char **text,
+                size_t *tlen, size_t *replaced)
+{
+	if (!decode_find_bom(in, len) && !memchr(in, '\0', len) && utf8_valid(in, len) &&
+	    !decode_has_mojibake((const unsigned char *)in, len)) {
+		*text = in;
+		*tlen = len;
+		if (replaced)
+			*replaced = 0;
+		return CLEAN_OK;
+	}
+	int rc = decode_to_utf8(in, len, out, replaced);
+	if (rc)
+		return rc;
+	decode_fix_mojibake(out);
+	*text = out->ptr;
+	*tlen = out->len;
+	return CLEAN_OK;
 }

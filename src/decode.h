@@ -45,6 +45,12 @@
 
 int decode_to_utf8(const char *in, size_t len, struct buf *out, size_t *replaced);
 size_t decode_fix_mojibake(struct buf *text);
+/* decode_to_utf8 into out (empty), then decode_fix_mojibake, for a caller
+ * that only reads the result: sets *text and *tlen to it. When that
+ * would be a copy of the input (valid UTF-8, no BOM, no NUL, nothing to
+ * repair: the usual case), *text is in itself and out is not touched. */
+int decode_text(const char *in, size_t len, struct buf *out, const char **text,
+                size_t *tlen, size_t *replaced);
 /* Is s[0..n) valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF)? */
 int utf8_valid(const char *s, size_t n);
 /* The code point of a Windows-1252 byte: 0x80-0x9F give the typographic

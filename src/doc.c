@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,8 @@ void clean_doc_free(struct clean_doc *d)
 	free(d);
 }
 
-int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
-                unsigned kind, int blank_before)
+int doc_end_seg(struct clean_doc *d, size_t off, uint32_t lineno, unsigned kind,
+                int blank_before)
 {
 	if (d->nsegs == d->cap) {
 		struct seg *p = array_grow(d->segs, &d->cap, sizeof(*p), 64);
@@ -53,11 +54,9 @@ int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
 			return CLEAN_ENOMEM;
 		d->segs = p;
 	}
-	size_t off = d->text.len;
+	size_t n = d->text.len - off;
 	/* Texts are NUL-separated so each is a C string too. */
-	int rc = buf_add(&d->text, s, n);
-	if (!rc)
-		rc = buf_addch(&d->text, '\0');
+	int rc = buf_addch(&d->text, '\0');
 	if (rc)
 		return rc;
 	struct seg *g = &d->segs[d->nsegs++];
@@ -71,6 +70,32 @@ int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
 	g->category = -1;
 	g->rule = -1;
 	return CLEAN_OK;
+}
+
+int doc_reserve_segs(struct clean_doc *d, size_t n)
+{
+	if (d->cap - d->nsegs >= n)
+		return CLEAN_OK;
+	if (n > SIZE_MAX / sizeof(*d->segs) - d->nsegs)
+		return CLEAN_ENOMEM;
+	struct seg *p = realloc(d->segs, (d->nsegs + n) * sizeof(*p));
+	if (!p)
+		return CLEAN_ENOMEM;
+	d->segs = p;
+	d->cap = d->nsegs + n;
+	return CLEAN_OK;
+}
+
+int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
+                unsigned kind, int blank_before)
+{
+	size_t off = d->text.len;
+	int rc = buf_add(&d->text, s, n);
+	if (!rc)
+		rc = doc_end_seg(d, off, lineno, kind, blank_before);
+	if (rc)
+		buf_truncate(&d->text, off);
+	return rc;
 }
 
 int doc_set_seg_text(struct clean_doc *d, struct seg *s, const char *t, size_t n)

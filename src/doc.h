@@ -85,9 +85,16 @@ struct clean_ctx {
 };
 
 int doc_new(struct clean_doc **out, const struct clean_ctx *ctx);
-/* Append a segment whose text is s[0..n); returns its index via *idx. */
+/* Append a segment whose text is s[0..n). On failure d is as it was. */
 int doc_add_seg(struct clean_doc *d, const char *s, size_t n, uint32_t lineno,
                 unsigned kind, int blank_before);
+/* Make room for n more segments at once (ENOMEM leaves d as it was). */
+int doc_reserve_segs(struct clean_doc *d, size_t n);
+/* doc_add_seg for a text the caller has written straight to the end of
+ * d->text, from offset off on (no copy). On failure the text stays
+ * there, no segment holding it: the caller truncates d->text to off. */
+int doc_end_seg(struct clean_doc *d, size_t off, uint32_t lineno, unsigned kind,
+                int blank_before);
 static inline const char *seg_text(const struct clean_doc *d, const struct seg *s)
 {
 	return d->text.ptr + s->off;

@@ -535,6 +535,13 @@ int main(int argc, char **argv)
 		return cmd_learn(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "fetch"))
 		return cmd_fetch(argc - 1, argv + 1);
+	/* Documents come out a few KiB each: in a 64 KiB buffer, not the
+	 * 4 KiB stdio gives a file or a pipe, they take a sixteenth of the
+	 * write calls. A terminal keeps its line buffering. (glibc takes
+	 * the size only with the memory.) */
+	static char outbuf[64 * 1024];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	int first_arg = parse_args(&c, argc, argv);

@@ -382,6 +382,8 @@ static inline size_t norm_simple(const unsigned char *u, size_t i, size_t n,
 		if (cp > 0xAD && cp < 0x300 && (cp != 0xB4 && cp != 0xBB && cp != 0x2BC &&
 		                                cp != 0x2C6 && cp != 0x2DC))
 			return k;       /* Latin letters: the common case */
+		if ((cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x52F))
+			return k;       /* Cyrillic letters: kept, stable, never folded */
 	} else {
 		k = norm_decode(u + i, n - i, &cp);
 	}

@@ -45,6 +45,10 @@ struct clean_reader {
 	uint64_t lineno;      /* JSONL: lines read */
 	char *field;          /* JSONL: the document field */
 	struct rec rec;       /* the document handed out last */
+	int lend;             /* text: hand documents out in place (below) */
+	const char *lent;     /* text, lend: the document handed out last, in
+	                         s.data (valid until the next read), or NULL */
+	size_t lent_len;
 };
 
 /* ---- records ---- */
@@ -645,8 +649,15 @@ static int text_hand_out(struct clean_reader *r, struct rec *rec, size_t len, si
 {
 	struct rd_stream *s = &r->s;
 	int rc = CLEAN_ETOOBIG;
-	if (len <= r->max_doc)
+	if (len <= r->max_doc && r->lend) {
+		/* In place: the bytes stay where they are until the next
+		 * read, which only the next call makes. */
+		r->lent = s->data.ptr + s->start;
+		r->lent_len = len;
+		rc = CLEAN_OK;
+	} else if (len <= r->max_doc) {
 		rc = buf_add(&rec->body, s->data.ptr + s->start, len);
+	}
 	if (rc && rc != CLEAN_ETOOBIG)
 		return rc;
 	s->start += len + seplen;
@@ -721,12 +732,18 @@ int reader_next_rec(struct clean_reader *r, struct rec *rec)
 	return rc;
 }
 
+/* A text document is lent in place, not copied: *bytes need only last
+ * until the next call (clean.h). reader_next_rec, whose records outlive
+ * it (bulk.c), always copies. */
 int clean_reader_next(struct clean_reader *r, const char **bytes, size_t *len)
 {
+	r->lend = 1;
+	r->lent = NULL;
 	int rc = reader_next_rec(r, &r->rec);
+	r->lend = 0;
 	if (rc)
 		return rc;
-	*bytes = r->rec.body.ptr;
-	*len = r->rec.body.len;
+	*bytes = r->lent ? r->lent : r->rec.body.ptr;
+	*len = r->lent ? r->lent_len : r->rec.body.len;
 	return CLEAN_OK;
 }

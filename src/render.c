@@ -19,6 +19,9 @@ int render_doc(struct clean_doc *d)
 	int para = 0, any = 0, rc = CLEAN_OK;
 	const struct seg *prev = NULL;
 	buf_clear(&d->out);
+	/* Room for every segment and its line ends at once (a hint: it
+	 * spares the copies of growing as it goes). */
+	(void)buf_grow(&d->out, d->text.len + d->nsegs);
 	for (size_t i = 0; i < d->nsegs && !rc; i++) {
 		const struct seg *g = &d->segs[i];
 		para |= g->blank_before;

@@ -11,17 +11,6 @@
 #include "swar.h"
 #include "uprop.h"
 
-/* One raw line of the input, located before anything is normalised. */
-struct rawline {
-	size_t off, len;
-	size_t lineno;       /* 0-based line of the input it comes from */
-	unsigned colw;       /* a column piece: its column's wrap width */
-	unsigned width;      /* display columns after leading spaces */
-	unsigned indent;     /* leading spaces */
-	unsigned firstword;  /* display columns of the first word */
-	unsigned char blank, item, cjk_end, cjk_start;
-};
-
 static int is_item_start(const char *s, size_t n)
 {
 	if (n >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '#') && s[1] == ' ')
@@ -34,11 +23,35 @@ static int is_item_start(const char *s, size_t n)
 	return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
-/* Measure a raw line: widths in columns, first word, CJK at its ends. */
-static void measure(const char *text, struct rawline *l)
+/* swar_load_upto, or 0 when the bytes hold one >= 0x80 (the caller then
+ * goes a character at a time). */
+static inline size_t load_ascii(const char *s, size_t i, size_t n, uint64_t *x)
+{
+	size_t k = swar_load_upto(s, i, n, x);
+	return *x & SWAR_HIGH ? 0 : k;
+}
+
+/* The width of the ASCII run from s[*i] (a printable byte a column),
+ * advancing *i to its end. */
+static unsigned ascii_width(const char *s, size_t n, size_t *i)
+{
+	unsigned w = 0;
+	size_t j = *i, k;
+	uint64_t x;
+	while (j < n && (k = load_ascii(s, j, n, &x)) != 0) {
+		w += swar_count(swar_ge(x, 0x20));
+		j += k;
+	}
+	while (j < n && (unsigned char)s[j] < 0x80)
+		w += (unsigned char)s[j++] >= 0x20;
+	*i = j;
+	return w;
+}
+
+void segment_measure(const char *text, struct segment_line *l)
 {
 	const char *s = text + l->off;
-	size_t n = l->len, i = 0;
+	size_t n = l->len, i = 0, k;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	l->indent = (unsigned)i;
@@ -46,41 +59,56 @@ static void measure(const char *text, struct rawline *l)
 	if (l->blank)
 		return;
 	l->item = (unsigned char)is_item_start(s + i, n - i);
-	utf8proc_int32_t cp = 0, first = -1;
-	/* The first word, up to its space. */
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		/* ASCII is one column: no table lookup on the common path. */
-		cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, n, &i);
-		if (first < 0)
-			first = cp;
-		unsigned w = c < 0x80 ? (c >= 0x20) : uprop_width(cp);
-		l->width += w;
-		if (cp == ' ')
+	/* The first character (not a space: the indent is past). */
+	unsigned char c = (unsigned char)s[i];
+	utf8proc_int32_t cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, n, &i);
+	utf8proc_int32_t first = cp;
+	unsigned w = c < 0x80 ? (c >= 0x20) : uprop_width(cp);
+	l->width += w;
+	l->firstword += w;
+	/* The rest of the first word, up to its space, eight ASCII bytes
+	 * at a time where it can. */
+	while (i < n && cp != ' ') {
+		uint64_t x;
+		if ((k = load_ascii(s, i, n, &x)) != 0) {
+			uint64_t sp = swar_eq(x, ' '), pr = swar_ge(x, 0x20);
+			if (!sp) {
+				w = swar_count(pr);
+				l->width += w;
+				l->firstword += w;
+				i += k;
+				cp = (unsigned char)s[i - 1];
+				continue;
+			}
+			/* The lanes below the first space, then the space. */
+			uint64_t below = (sp & -sp) - 1;
+			w = swar_count(pr & below);
+			l->width += w + 1;
+			l->firstword += w;
+			i += (size_t)__builtin_ctzll(sp) / 8 + 1;
+			cp = ' ';
 			break;
-		l->firstword += w;
+		}
+		c = (unsigned char)s[i];
+		cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, n, &i);
+		w = c < 0x80 ? (c >= 0x20) : uprop_width(cp);
+		l->width += w;
+		if (cp != ' ')
+			l->firstword += w;
 	}
 	/* The rest: runs of ASCII (a column a printable byte) in one go. */
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			size_t j = i;
-			unsigned w = 0;
-			for (uint64_t x; n - j >= 8 && !((x = swar_load(s + j)) & SWAR_HIGH); j += 8)
-				w += swar_count(swar_ge(x, 0x20));
-			while (j < n && (unsigned char)s[j] < 0x80)
-				w += (unsigned char)s[j++] >= 0x20;
-			l->width += w;
-			cp = (unsigned char)s[j - 1];
-			i = j;
+		if ((unsigned char)s[i] < 0x80) {
+			l->width += ascii_width(s, n, &i);
+			cp = (unsigned char)s[i - 1];
 		} else {
 			cp = uprop_next(s, n, &i);
 			l->width += uprop_width(cp);
 		}
 	}
 	/* A CJK line can break anywhere: its "first word" is one character. */
-	l->cjk_start = (unsigned char)norm_is_cjk((unsigned)first);
-	l->cjk_end = (unsigned char)norm_is_cjk((unsigned)cp);
+	l->cjk_start = first >= 0x2E80 && norm_is_cjk((unsigned)first);
+	l->cjk_end = cp >= 0x2E80 && norm_is_cjk((unsigned)cp);
 	if (l->cjk_start)
 		l->firstword = uprop_width(first);
 	while (l->width && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -92,7 +120,7 @@ static void measure(const char *text, struct rawline *l)
  * lines, or half of the lines at least half as wide (a whole-page dump
  * of lynx or w3m is mostly short menu lines around wrapped paragraphs).
  * Lines wider than cap are left out of the widest. */
-static unsigned wrap_width_below(const struct rawline *ls, size_t n, unsigned cap)
+static unsigned wrap_width_below(const struct segment_line *ls, size_t n, unsigned cap)
 {
 	unsigned maxw = 0;
 	size_t nonblank = 0, near = 0, wide = 0;
@@ -113,15 +141,15 @@ static unsigned wrap_width_below(const struct rawline *ls, size_t n, unsigned ca
 	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
 }
 
-static unsigned wrap_width(const struct rawline *ls, size_t n)
+static unsigned wrap_width(const struct segment_line *ls, size_t n)
 {
 	return wrap_width_below(ls, n, (unsigned)-1);
 }
 
-/* The width of a fixed-width rendering, or 0: the wrap width, else the
- * wrap width once the one or two widest lines are left out (w3m lets a
- * table row that cannot shrink overflow its width). */
-static unsigned fixed_width(const struct rawline *ls, size_t n)
+/* The width of a fixed-width rendering that is not wrapped (wrap_width
+ * is 0), or 0: the wrap width once the one or two widest lines are left
+ * out (w3m lets a table row that cannot shrink overflow its width). */
+static unsigned fixed_width(const struct segment_line *ls, size_t n)
 {
 	unsigned top[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -135,13 +163,13 @@ static unsigned fixed_width(const struct rawline *ls, size_t n)
 			top[k - 1] = t;
 		}
 	}
-	unsigned w = wrap_width(ls, n);
+	unsigned w = 0;
 	for (int k = 1; !w && k < 3 && top[k]; k++)
 		w = wrap_width_below(ls, n, top[k]);
 	return w;
 }
 
-static int joins_next(const struct rawline *a, const struct rawline *b, unsigned w)
+static int joins_next(const struct segment_line *a, const struct segment_line *b, unsigned w)
 {
 	if (a->blank || b->blank || b->item)
 		return 0;
@@ -166,10 +194,11 @@ static size_t line_end(const char *s, size_t i, size_t n)
 }
 
 static int split_lines(const char *text, size_t len, size_t max_line,
-                       struct rawline **out, size_t *nout)
+                       struct segment_line **out, size_t *nout)
 {
 	size_t cap = 256, n = 0, i = 0;
-	struct rawline *ls = calloc(cap, sizeof(*ls));
+	/* Not calloc: each entry is cleared as it is filled. */
+	struct segment_line *ls = malloc(cap * sizeof(*ls));
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
@@ -179,18 +208,15 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 			return CLEAN_ETOOBIG;
 		}
 		if (n == cap) {
-			struct rawline *p = realloc(ls, (cap *= 2) * sizeof(*ls));
+			struct segment_line *p = realloc(ls, (cap *= 2) * sizeof(*ls));
 			if (!p) {
 				free(ls);
 				return CLEAN_ENOMEM;
 			}
 			ls = p;
 		}
-		memset(&ls[n], 0, sizeof(ls[n]));
-		ls[n].off = i;
-		ls[n].len = j - i;
-		ls[n].lineno = n;
-		measure(text, &ls[n]);
+		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n };
+		segment_measure(text, &ls[n]);
 		n++;
 		if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
 			j++;
@@ -201,30 +227,32 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	return CLEAN_OK;
 }
 
-/* Normalise lines first..last and join them into one segment. */
-static int add_joined(struct clean_doc *d, const char *text, const struct rawline *ls,
-                      size_t first, size_t last, unsigned flags, int blank,
-                      struct buf *tmp)
+/* Normalise lines first..last and join them into one segment, written
+ * straight to the document's text (nothing when they normalise to
+ * nothing). */
+static int add_joined(struct clean_doc *d, const char *text, const struct segment_line *ls,
+                      size_t first, size_t last, unsigned flags, int blank)
 {
 	unsigned nf = (flags & CLEAN_F_ASCII) ? NORM_ASCII : 0;
-	buf_clear(tmp);
-	for (size_t k = first; k <= last; k++) {
-		size_t before = tmp->len;
-		if (k > first && !(ls[k - 1].cjk_end && ls[k].cjk_start))
-			if (buf_addch(tmp, ' '))
-				return CLEAN_ENOMEM;
-		size_t mark = tmp->len;
-		int rc = norm_line(text + ls[k].off, ls[k].len, nf, tmp);
-		if (rc)
-			return rc;
-		if (tmp->len == mark)
-			buf_truncate(tmp, before);
+	struct buf *t = &d->text;
+	size_t start = t->len;
+	int rc = CLEAN_OK;
+	for (size_t k = first; k <= last && !rc; k++) {
+		size_t before = t->len;
+		if (k > first && !(ls[k - 1].cjk_end && ls[k].cjk_start) && (rc = buf_addch(t, ' ')))
+			break;
+		size_t mark = t->len;
+		rc = norm_line(text + ls[k].off, ls[k].len, nf, t);
+		if (!rc && t->len == mark)
+			buf_truncate(t, before);
 	}
-	if (tmp->len == 0)
-		return CLEAN_OK;
-	int rc = doc_add_seg(d, tmp->ptr, tmp->len, (uint32_t)(ls[first].lineno + 1), SEG_TEXT, blank);
-	if (!rc)
-		d->segs[d->nsegs - 1].nlines = (uint16_t)(last - first + 1 > 65535 ? 65535 : last - first + 1);
+	if (!rc && t->len > start) {
+		rc = doc_end_seg(d, start, (uint32_t)(ls[first].lineno + 1), SEG_TEXT, blank);
+		if (!rc)
+			d->segs[d->nsegs - 1].nlines = (uint16_t)(last - first + 1 > 65535 ? 65535 : last - first + 1);
+	}
+	if (rc)
+		buf_truncate(t, start);
 	return rc;
 }
 
@@ -276,7 +304,7 @@ static int any_below(const uint64_t *occ, unsigned c)
 /* Set occ (OCC_COLS bits) to the display columns of line l that hold a
  * visible character. Returns 0, or -1 for a line with a tab or a control
  * character or wider than OCC_COLS (its columns are not known). */
-static int line_occ(const char *text, const struct rawline *l, uint64_t occ[3])
+static int line_occ(const char *text, const struct segment_line *l, uint64_t occ[3])
 {
 	const char *s = text + l->off;
 	size_t i = 0;
@@ -307,7 +335,7 @@ struct occcache {
 };
 
 /* line_occ of ls[j], through the cache c; *occ points into it. */
-static int cached_occ(struct occcache *c, const char *text, const struct rawline *ls,
+static int cached_occ(struct occcache *c, const char *text, const struct segment_line *ls,
                       size_t j, const uint64_t **occ)
 {
 	size_t k = j % OCC_CACHE;
@@ -351,7 +379,7 @@ struct coltally {
  * lines end it). Returns its last non-blank line (a column can go on
  * alone after the other ends), with *lines the non-blank lines in it and
  * *reach the last line looked at. */
-static size_t block_extent(struct occcache *oc, const char *text, const struct rawline *ls,
+static size_t block_extent(struct occcache *oc, const char *text, const struct segment_line *ls,
                            size_t n, size_t i, unsigned c, size_t *lines, size_t *reach)
 {
 	size_t last = i, blanks = 0, j;
@@ -374,7 +402,7 @@ static size_t block_extent(struct occcache *oc, const char *text, const struct r
 }
 
 /* Tally lines i..last (inside one block_extent) at gutter c into *t. */
-static void tally_block(struct occcache *oc, const char *text, const struct rawline *ls,
+static void tally_block(struct occcache *oc, const char *text, const struct segment_line *ls,
                         size_t i, size_t last, unsigned c, struct coltally *t)
 {
 	const uint64_t *occ;
@@ -406,7 +434,7 @@ static int block_ok(const struct coltally *t)
 /* The column blocks of ls[0..n), in order, into *out (*nout of them).
  * Linear: a gutter column is grown over a line at most once (seen[c] is
  * past the last line its growth looked at). */
-static int find_blocks(const char *text, const struct rawline *ls, size_t n,
+static int find_blocks(const char *text, const struct segment_line *ls, size_t n,
                        struct colblock **out, size_t *nout)
 {
 	size_t cap = 0, nb = 0, seen[OCC_COLS] = { 0 };
@@ -458,7 +486,7 @@ static int find_blocks(const char *text, const struct rawline *ls, size_t n,
 
 /* Byte offset in line l where display column c starts (l->len if the
  * line is narrower). */
-static size_t col_byte(const char *text, const struct rawline *l, unsigned c)
+static size_t col_byte(const char *text, const struct segment_line *l, unsigned c)
 {
 	const char *s = text + l->off;
 	size_t i = 0;
@@ -472,22 +500,22 @@ static size_t col_byte(const char *text, const struct rawline *l, unsigned c)
 }
 
 /* Bytes [from, to) of line l as a measured line of its own. */
-static void make_piece(const char *text, const struct rawline *l, size_t from, size_t to,
-                       struct rawline *p)
+static void make_piece(const char *text, const struct segment_line *l, size_t from, size_t to,
+                       struct segment_line *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->off = l->off + from;
 	p->len = to - from;
 	p->lineno = l->lineno;
-	measure(text, p);
+	segment_measure(text, p);
 }
 
 /* Append block b of ls to out (at *k): its left pieces, a blank line, its
  * right pieces, a blank line. Each column re-wraps at its widest piece;
  * the right one at least at the rest of the width fw (a sidebar of short
  * headlines does not show its cell's width). */
-static void emit_block(const char *text, const struct rawline *ls, const struct colblock *b,
-                       unsigned fw, struct rawline *out, size_t *k)
+static void emit_block(const char *text, const struct segment_line *ls, const struct colblock *b,
+                       unsigned fw, struct segment_line *out, size_t *k)
 {
 	for (int side = 0; side < 2; side++) {
 		size_t start = *k;
@@ -514,8 +542,8 @@ static void emit_block(const char *text, const struct rawline *ls, const struct 
 /* The lines of ls[0..n) (a fixed-width rendering fw columns wide) with
  * their column blocks split, into *out (*nout lines); *out is NULL when
  * there are none. */
-static int split_columns(const char *text, const struct rawline *ls, size_t n,
-                         unsigned fw, struct rawline **out, size_t *nout)
+static int split_columns(const char *text, const struct segment_line *ls, size_t n,
+                         unsigned fw, struct segment_line **out, size_t *nout)
 {
 	struct colblock *b;
 	size_t nb;
@@ -523,7 +551,7 @@ static int split_columns(const char *text, const struct rawline *ls, size_t n,
 	int rc = find_blocks(text, ls, n, &b, &nb);
 	if (rc || nb == 0)
 		return rc;
-	struct rawline *o = malloc((2 * n + 2 * nb) * sizeof(*o));
+	struct segment_line *o = malloc((2 * n + 2 * nb) * sizeof(*o));
 	if (!o) {
 		free(b);
 		return CLEAN_ENOMEM;
@@ -546,14 +574,17 @@ static int split_columns(const char *text, const struct rawline *ls, size_t n,
 int segment_text(struct clean_doc *d, const char *text, size_t len,
                  unsigned flags, size_t max_line)
 {
-	struct rawline *ls;
+	struct segment_line *ls;
 	size_t n;
 	int rc = split_lines(text, len, max_line, &ls, &n);
-	if (rc)
+	if (rc || n == 0) {
+		if (!rc)
+			free(ls);
 		return rc;
+	}
 	unsigned w = (flags & CLEAN_F_NO_REWRAP) ? 0 : wrap_width(ls, n);
 	unsigned fw = (flags & CLEAN_F_NO_REWRAP) ? 0 : w ? w : fixed_width(ls, n);
-	struct rawline *cols = NULL;
+	struct segment_line *cols = NULL;
 	if (fw && (rc = split_columns(text, ls, n, fw, &cols, &n)) != CLEAN_OK) {
 		free(ls);
 		return rc;
@@ -562,8 +593,12 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 		free(ls);
 		ls = cols;
 	}
-	struct buf tmp;
-	buf_init(&tmp, 0);
+	/* The normalised text is rarely longer than the input (a NUL ends
+	 * each segment where a line end was): room for it at once spares
+	 * the copies of growing there line by line. Only a hint: an append
+	 * that finds no room grows the buffer as usual. */
+	(void)buf_grow(&d->text, len + 64);
+	(void)doc_reserve_segs(d, n);   /* at most a segment a line */
 	int blank = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (ls[i].blank) {
@@ -574,14 +609,13 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 		while ((w || ls[last].colw) && last + 1 < n && last - i < 200 && joins_next(&ls[last], &ls[last + 1], w))
 			last++;
 		size_t before = d->nsegs;
-		rc = add_joined(d, text, ls, i, last, flags, blank, &tmp);
+		rc = add_joined(d, text, ls, i, last, flags, blank);
 		if (d->nsegs > before)
 			blank = 0;
 		else
 			blank = 1;
 		i = last;
 	}
-	buf_release(&tmp);
 	free(ls);
 	return rc;
 }

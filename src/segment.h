@@ -33,4 +33,27 @@ struct clean_doc;
 int segment_text(struct clean_doc *doc, const char *text, size_t len,
                  unsigned flags, size_t max_line);
 
+/* One raw line of the input, located and measured before anything is
+ * normalised (internal; here for the unit tests). */
+struct segment_line {
+	size_t off, len;
+	size_t lineno;       /* 0-based line of the input it comes from */
+	unsigned colw;       /* a column piece: its column's wrap width */
+	unsigned width;      /* display columns after leading spaces */
+	unsigned indent;     /* leading spaces */
+	unsigned firstword;  /* display columns of the first word */
+	unsigned char blank, item, cjk_end, cjk_start;
+};
+
+/*
+ * Measure the line text[l->off..+l->len) into *l, whose measures are 0:
+ * indent, the leading spaces and tabs; blank, nothing else; width, the
+ * display columns after the indent (uprop_width: a printable ASCII byte
+ * is one, a control none) less trailing spaces and tabs; firstword, the
+ * columns before the first ' ' (a CJK first character is a word); item,
+ * it starts a list item; cjk_start and cjk_end, the first character and
+ * the last (a trailing space counts) are CJK (norm_is_cjk).
+ */
+void segment_measure(const char *text, struct segment_line *l);
+
 #endif

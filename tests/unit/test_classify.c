@@ -8,6 +8,8 @@
 #include "clean.h"
 #include "classify.h"
 
+#include <utf8proc.h>
+
 static struct clean_ctx *ctx;
 
 /* A test's own rules, so these tests do not move with the default set. */
@@ -188,12 +190,65 @@ START_TEST(words_and_prose)
 }
 END_TEST
 
+/* classify_words a character at a time through utf8proc (an invalid
+ * byte reads as U+FFFD, a symbol): the reference for its fast paths. */
+static unsigned words_ref(const char *s, size_t n)
+{
+	unsigned w = 0;
+	int in = 0;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) {
+			cp = 0xFFFD;
+			k = 1;
+		}
+		i += (size_t)k;
+		int cat = utf8proc_category(cp);
+		int wb = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+		         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+		w += wb && !in;
+		in = wb;
+	}
+	return w;
+}
+
+/* Random mixes of ASCII, two-, three- and four-byte characters and
+ * broken sequences: the ASCII words and the inline two-byte decoding
+ * count what the reference does. */
+START_TEST(words_match_reference)
+{
+	static const char *const atoms[] = {
+		"a", "Zq", "7", " ", ",", "-", "\xc3\xa9", "\xd0\xbe", "\xcc\x81", "\xc2\xa0",
+		"\xc2\xbb", "\xe2\x80\x94", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xf0\x9d\x90\x80",
+		"\xc3", "\x80", "\xdf",
+	};
+	char text[96];
+	unsigned seed = 3;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t len = 0, want;
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 16) % 48;
+		while (len < want) {
+			seed = seed * 1103515245u + 12345u;
+			const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+			memcpy(text + len, a, strlen(a));
+			len += strlen(a);
+		}
+		ck_assert_uint_eq(classify_words(text, len), words_ref(text, len));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("classify");
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, drop_rule);
+	tcase_add_test(tc, words_match_reference);
 	tcase_add_test(tc, strip_rule);
 	tcase_add_test(tc, strip_to_nothing_drops);
 	tcase_add_test(tc, keep_overrides_drop);

@@ -52,6 +52,96 @@ START_TEST(valid_rejects)
 }
 END_TEST
 
+/* Well-formed UTF-8 by Unicode's table 3-7, a byte sequence at a time:
+ * the reference for utf8_valid's eight-byte fast path. */
+static int valid_ref(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], lo = 0x80, hi = 0xBF;
+		size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 :
+		              c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+		if (need == 9)
+			return 0;
+		lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+		hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+		for (size_t k = 1; k <= need; k++) {
+			if (i + k >= n || s[i + k] < lo || s[i + k] > hi)
+				return 0;
+			lo = 0x80;
+			hi = 0xBF;
+		}
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* Random mixes of ASCII runs and valid and broken sequences, at every
+ * length and offset around the eight-byte steps. */
+START_TEST(valid_matches_reference)
+{
+	static const char *const atoms[] = {
+		"a", "bcdefgh", " ", "\xC3\xA9", "\xD0\xBE", "\xE2\x80\x99", "\xF0\x9F\x98\x80",
+		"\xE0\xA0\x80", "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\x80", "\xC3", "\xE2\x80",
+		"\xED\xA0\x80", "\xC0\xAF", "\xF5", "\xFF",
+	};
+	unsigned char text[96];
+	unsigned seed = 7;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t len = 0, want;
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 16) % 48;
+		while (len < want) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 64;
+			/* mostly valid atoms, a broken one now and then */
+			const char *a = atoms[r < 60 ? r % 10 : 10 + r % 7];
+			memcpy(text + len, a, strlen(a));
+			len += strlen(a);
+		}
+		for (size_t off = 0; off < 3 && off <= len; off++)
+			ck_assert_int_eq(!!utf8_valid((const char *)text + off, len - off),
+			                 valid_ref(text + off, len - off));
+	}
+}
+END_TEST
+
+/* decode_text gives what decode_to_utf8 then decode_fix_mojibake do,
+ * without a copy when that would be the input itself. */
+START_TEST(text_as_decode_then_repair)
+{
+	static const struct { const char *s; size_t n; int view; } cases[] = {
+		{ "plain ascii text\nline two", 25, 1 },
+		{ "caf\xC3\xA9 na\xC3\xAFve \xD0\xBE", 16, 1 },     /* real UTF-8 with 0xC3 */
+		{ "it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s", 11, 0 },  /* mojibake of "it's" */
+		{ "caf\xC3\x83\xC2\xA9", 7, 0 },                     /* mojibake of "cafe'" */
+		{ "\xEF\xBB\xBF" "bom", 6, 0 },
+		{ "caf\xE9 latin-1", 13, 0 },
+		{ "cut \xE2\x80", 6, 0 },
+		{ "h\0i\0", 4, 0 },                                 /* UTF-16 LE */
+		{ "", 0, 1 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct buf ref, out;
+		size_t rep_ref = 99, rep = 77, tlen;
+		const char *t;
+		buf_init(&ref, 0);
+		buf_init(&out, 0);
+		int rc = decode_to_utf8(cases[k].s, cases[k].n, &ref, &rep_ref);
+		if (!rc)
+			decode_fix_mojibake(&ref);
+		ck_assert_int_eq(decode_text(cases[k].s, cases[k].n, &out, &t, &tlen, &rep), rc);
+		if (!rc) {
+			ck_assert_uint_eq(tlen, ref.len);
+			ck_assert_mem_eq(t, ref.ptr, tlen);
+			ck_assert_uint_eq(rep, rep_ref);
+			ck_assert_int_eq(t == cases[k].s, cases[k].view);
+		}
+		buf_release(&ref);
+		buf_release(&out);
+	}
+}
+END_TEST
+
 /* ---- rule 1: BOMs ---- */
 
 START_TEST(bom_utf8_dropped)
@@ -318,6 +408,8 @@ static Suite *decode_suite(void)
 	TCase *tc = tcase_create("utf8_valid");
 	tcase_add_test(tc, valid_accepts);
 	tcase_add_test(tc, valid_rejects);
+	tcase_add_test(tc, valid_matches_reference);
+	tcase_add_test(tc, text_as_decode_then_repair);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decode_to_utf8");

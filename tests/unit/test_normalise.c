@@ -7,6 +7,8 @@
 #include "buf.h"
 #include "normalise.h"
 
+#include <utf8proc.h>
+
 static void check_norm(const char *in, size_t n, unsigned flags, const char *want)
 {
 	struct buf out;
@@ -268,11 +270,44 @@ START_TEST(cjk)
 }
 END_TEST
 
+/* Every two-byte character past U+00AD (none of them is dropped or a
+ * space) after a letter it may compose with, twice over (the second
+ * time after a space: inside a run of the general path): the output is
+ * the input in NFC, whether the character took the inline fast path
+ * (Latin, Cyrillic) or the general one. */
+START_TEST(two_byte_characters_as_nfc)
+{
+	static const char *const bases[] = { "e", "\xd0\xb5" /* Cyrillic e */ };
+	for (unsigned cp = 0xAE; cp < 0x800; cp++) {
+		char u[2] = { (char)(0xC0 | cp >> 6), (char)(0x80 | (cp & 0x3F)) };
+		for (size_t b = 0; b < 2; b++) {
+			char in[32];
+			size_t bl = strlen(bases[b]), n = 0;
+			for (int twice = 0; twice < 2; twice++) {
+				memcpy(in + n, bases[b], bl);
+				n += bl;
+				memcpy(in + n, u, 2);
+				n += 2;
+				in[n++] = ' ';
+			}
+			in[n++] = 'y';
+			in[n] = '\0';
+			utf8proc_uint8_t *want = NULL;
+			ck_assert(utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)n, &want,
+			                       UTF8PROC_STABLE | UTF8PROC_COMPOSE) >= 0);
+			check_norm(in, n, 0, (const char *)want);
+			free(want);
+		}
+	}
+}
+END_TEST
+
 static Suite *normalise_suite(void)
 {
 	Suite *s = suite_create("normalise");
 	TCase *tc = tcase_create("norm_line");
 	tcase_add_test(tc, plain_ascii);
+	tcase_add_test(tc, two_byte_characters_as_nfc);
 	tcase_add_test(tc, appends);
 	tcase_add_test(tc, entities_named);
 	tcase_add_test(tc, entities_once);

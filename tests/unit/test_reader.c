@@ -60,6 +60,49 @@ static int read_all(int format, struct buf *got, char *err, size_t errlen)
 	return rc;
 }
 
+/* clean_reader_next lends text documents in place (no copy): each is
+ * right until the next call, across the reads that cut documents in
+ * two, and the same as reader_next_rec's copies. */
+START_TEST(text_lent_in_place)
+{
+	struct buf in;
+	buf_init(&in, 0);
+	unsigned seed = 11;
+	for (int k = 0; k < 300; k++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t n = 1 + (seed >> 16) % 3000;
+		if (k)
+			buf_add(&in, "\f\n", 2);
+		for (size_t i = 0; i < n; i++)
+			buf_addch(&in, i % 61 == 60 ? '\n' : 'a' + (int)((k + i) % 26));
+		buf_addch(&in, '\n');   /* the separator is a line of its own */
+	}
+	put_file(in.ptr, in.len);
+	struct clean_reader *r, *c;
+	struct rec rec;
+	rec_init(&rec, 0);
+	ck_assert_int_eq(clean_reader_open(&r, path, NULL), CLEAN_OK);
+	ck_assert_int_eq(clean_reader_open(&c, path, NULL), CLEAN_OK);
+	const char *doc;
+	size_t n, docs = 0, at = 0;
+	while (clean_reader_next(r, &doc, &n) == CLEAN_OK) {
+		ck_assert_int_eq(reader_next_rec(c, &rec), CLEAN_OK);
+		ck_assert_uint_eq(n, rec.body.len);
+		ck_assert_mem_eq(doc, rec.body.ptr, n);
+		ck_assert_mem_eq(doc, in.ptr + at, n);
+		at += n + 2;
+		docs++;
+	}
+	ck_assert_int_eq(reader_next_rec(c, &rec), CLEAN_EOF);
+	ck_assert_uint_eq(docs, 300);
+	rec_release(&rec);
+	clean_reader_free(r);
+	clean_reader_free(c);
+	unlink(path);
+	buf_release(&in);
+}
+END_TEST
+
 START_TEST(sniff_codec)
 {
 	ck_assert_int_eq(rd_sniff_codec((const unsigned char *)"\x1f\x8b\x08", 3), RD_GZIP);
@@ -223,6 +266,7 @@ static Suite *reader_suite(void)
 	Suite *s = suite_create("reader");
 	TCase *tc = tcase_create("reader");
 	tcase_add_test(tc, sniff_codec);
+	tcase_add_test(tc, text_lent_in_place);
 	tcase_add_test(tc, sniff_format);
 	tcase_add_test(tc, find_sep);
 	tcase_add_test(tc, plain_docs);

@@ -6,6 +6,8 @@
 #include "clean.h"
 #include "doc.h"
 #include "segment.h"
+#include "normalise.h"
+#include "uprop.h"
 
 static struct clean_ctx *ctx;
 static struct clean_doc *doc;
@@ -185,6 +187,73 @@ START_TEST(double_space_in_prose_untouched)
 }
 END_TEST
 
+/* segment_measure as it was before its ASCII fast paths: a character at
+ * a time, the reference the fast paths must agree with. */
+static void measure_ref(const char *text, struct segment_line *l)
+{
+	const char *s = text + l->off;
+	size_t n = l->len, i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	l->indent = (unsigned)i;
+	l->blank = i == n;
+	if (l->blank)
+		return;
+	int32_t cp = 0, first = -1;
+	int in_first = 1;
+	while (i < n) {
+		cp = uprop_next(s, n, &i);
+		if (first < 0)
+			first = cp;
+		unsigned w = cp < 0x80 ? cp >= 0x20 : uprop_width(cp);
+		l->width += w;
+		if (cp == ' ')
+			in_first = 0;
+		if (in_first)
+			l->firstword += w;
+	}
+	l->cjk_start = (unsigned char)norm_is_cjk((unsigned)first);
+	l->cjk_end = (unsigned char)norm_is_cjk((unsigned)cp);
+	if (l->cjk_start)
+		l->firstword = uprop_width(first);
+	while (l->width && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--, l->width--;
+}
+
+/* Random lines of ASCII, controls, spaces, tabs and 2-, 3- and 4-byte
+ * characters, at every length around the 8-byte steps: the fast paths
+ * give what the reference does. */
+START_TEST(measure_matches_reference)
+{
+	static const char *const atoms[] = {
+		"a", "Z", "7", " ", " ", "\t", "\x01", "\x7f", ".", "\xc3\xa9",
+		"\xd0\xbe", "\xe4\xb8\xad", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xcc\x81",
+	};
+	char text[128];
+	unsigned seed = 1;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t len = 0, want;
+		seed = seed * 1103515245u + 12345u;
+		want = (seed >> 16) % 40;
+		while (len < want) {
+			seed = seed * 1103515245u + 12345u;
+			const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+			memcpy(text + 3 + len, a, strlen(a));
+			len += strlen(a);
+		}
+		struct segment_line got = { .off = 3, .len = len }, ref = got;
+		segment_measure(text, &got);
+		measure_ref(text, &ref);
+		ck_assert_uint_eq(got.indent, ref.indent);
+		ck_assert_uint_eq(got.blank, ref.blank);
+		ck_assert_uint_eq(got.width, ref.width);
+		ck_assert_uint_eq(got.firstword, ref.firstword);
+		ck_assert_uint_eq(got.cjk_start, ref.cjk_start);
+		ck_assert_uint_eq(got.cjk_end, ref.cjk_end);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -201,6 +270,7 @@ int main(void)
 	tcase_add_test(tc, rewrap_cjk_without_space);
 	tcase_add_test(tc, columns_emitted_column_by_column);
 	tcase_add_test(tc, double_space_in_prose_untouched);
+	tcase_add_test(tc, measure_matches_reference);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
