@@ -508,7 +508,8 @@ static void own_features(const struct scan *r, const struct seg *g, const char *
 	v->x[FEAT_SYM] = chars >= 1 ? (float)r->syms / chars : 0;
 	v->x[FEAT_LINK] = r->toks ? (float)r->links / (float)r->toks : 0;
 	v->x[FEAT_PROSE] = (float)prose(r->words, v->x[FEAT_END] > 0, n);
-	v->x[FEAT_COMMA] = fminf(1.0f, (float)r->commas * 5.0f / (float)(r->words + 1));
+	float comma = (float)r->commas * 5.0f / (float)(r->words + 1);
+	v->x[FEAT_COMMA] = comma < 1.0f ? comma : 1.0f;
 	v->x[FEAT_R_DROP] = (g->hits >> PAT_DROP) & 1;
 	v->x[FEAT_R_EDGE] = (g->hits >> PAT_EDGE) & 1;
 	v->x[FEAT_R_TAIL] = (g->hits >> PAT_TAIL) & 1;
@@ -606,25 +607,44 @@ static void prefix_sums(const struct base *b, size_t n, double (*ps)[W_N])
 	}
 }
 
-/* Means of the windowed features over [i-r, i+r] without i. */
-static void window(const struct base *b, double (*ps)[W_N], size_t n, size_t i, size_t r,
-                   float m[W_N])
+/* A window [lo, hi] of segments around one, and how many others it
+ * holds. */
+struct window {
+	size_t lo, hi;
+	double k;
+};
+
+static inline struct window window(size_t n, size_t i, size_t r)
 {
-	size_t lo = i > r ? i - r : 0, hi = i + r < n ? i + r : n - 1;
-	double k = (double)(hi - lo);
-	const float self[W_N] = { b[i].words, b[i].prose, b[i].stop, b[i].end, b[i].link };
-	for (int t = 0; t < W_N; t++)
-		m[t] = k > 0 ? (float)((ps[hi + 1][t] - ps[lo][t] - self[t]) / k) : 0;
+	struct window w = { i > r ? i - r : 0, i + r < n ? i + r : n - 1, 0 };
+	w.k = (double)(w.hi - w.lo);
+	return w;
 }
 
-/* out[i].x[to] = out[i].x[from] / its largest value in the document. */
-static void relative(struct feat_vec *out, size_t n, int from, int to)
+/* The mean of windowed feature t over w without the segment in it whose
+ * value is self. */
+static inline float mean(double (*ps)[W_N], struct window w, int t, float self)
 {
-	float max = 0;
-	for (size_t i = 0; i < n; i++)
-		max = out[i].x[from] > max ? out[i].x[from] : max;
-	for (size_t i = 0; i < n; i++)
-		out[i].x[to] = max > 0 ? out[i].x[from] / max : 0;
+	return w.k > 0 ? (float)((ps[w.hi + 1][t] - ps[w.lo][t] - self) / w.k) : 0;
+}
+
+/* out[i].x[FEAT_Wr_REL] = out[i].x[FEAT_Wr_WORDS] / its largest value
+ * in the document, for the windows r of 3, 10 and 25. */
+static void relative(struct feat_vec *out, size_t n)
+{
+	float m3 = 0, m10 = 0, m25 = 0;
+	for (size_t i = 0; i < n; i++) {
+		const float *x = out[i].x;
+		m3 = x[FEAT_W3_WORDS] > m3 ? x[FEAT_W3_WORDS] : m3;
+		m10 = x[FEAT_W10_WORDS] > m10 ? x[FEAT_W10_WORDS] : m10;
+		m25 = x[FEAT_W25_WORDS] > m25 ? x[FEAT_W25_WORDS] : m25;
+	}
+	for (size_t i = 0; i < n; i++) {
+		float *x = out[i].x;
+		x[FEAT_W3_REL] = m3 > 0 ? x[FEAT_W3_WORDS] / m3 : 0;
+		x[FEAT_W10_REL] = m10 > 0 ? x[FEAT_W10_WORDS] / m10 : 0;
+		x[FEAT_W25_REL] = m25 > 0 ? x[FEAT_W25_WORDS] / m25 : 0;
+	}
 }
 
 static void context_features(const struct clean_doc *d, const struct base *b,
@@ -663,9 +683,9 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	dist = n;
 	for (size_t i = n; i-- > 0;) {
 		dist = b[i].prose > 0 ? 0 : dist + 1;
-		float dd = fminf(out[i].x[FEAT_DIST], (float)dist);
-		/* dd counts lines: a whole number, so the table has it */
-		out[i].x[FEAT_DIST] = log1p_count((size_t)fminf(dd, 1000)) / 3.0f;
+		/* the nearer, in lines: a whole number, so the table has it */
+		size_t dd = (size_t)out[i].x[FEAT_DIST] < dist ? (size_t)out[i].x[FEAT_DIST] : dist;
+		out[i].x[FEAT_DIST] = log1p_count(dd < 1000 ? dd : 1000) / 3.0f;
 	}
 	size_t bstart = 0;
 	for (size_t i = 0; i <= n; i++) {
@@ -681,16 +701,22 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct feat_vec *v = &out[i];
-		float m[W_N];
+		const struct base *self = &b[i];
 		neighbours(b, n, i, v);
-		window(b, ps, n, i, 3, m);
-		v->x[FEAT_W3_WORDS] = m[0], v->x[FEAT_W3_PROSE] = m[1], v->x[FEAT_W3_STOP] = m[2];
-		v->x[FEAT_W3_END] = m[3], v->x[FEAT_W3_LINK] = m[4];
-		window(b, ps, n, i, 10, m);
-		v->x[FEAT_W10_WORDS] = m[0], v->x[FEAT_W10_PROSE] = m[1], v->x[FEAT_W10_STOP] = m[2];
-		v->x[FEAT_W10_LINK] = m[4];
-		window(b, ps, n, i, 25, m);
-		v->x[FEAT_W25_WORDS] = m[0], v->x[FEAT_W25_PROSE] = m[1];
+		struct window w = window(n, i, 3);
+		v->x[FEAT_W3_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W3_PROSE] = mean(ps, w, W_PROSE, self->prose);
+		v->x[FEAT_W3_STOP] = mean(ps, w, W_STOP, self->stop);
+		v->x[FEAT_W3_END] = mean(ps, w, W_END, self->end);
+		v->x[FEAT_W3_LINK] = mean(ps, w, W_LINK, self->link);
+		w = window(n, i, 10);
+		v->x[FEAT_W10_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W10_PROSE] = mean(ps, w, W_PROSE, self->prose);
+		v->x[FEAT_W10_STOP] = mean(ps, w, W_STOP, self->stop);
+		v->x[FEAT_W10_LINK] = mean(ps, w, W_LINK, self->link);
+		w = window(n, i, 25);
+		v->x[FEAT_W25_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W25_PROSE] = mean(ps, w, W_PROSE, self->prose);
 		v->x[FEAT_POS] = n > 1 ? (float)i / (float)(n - 1) : 0;
 		float cum = total ? (float)before / (float)total : 0;
 		float after = total ? (float)(total - before - b[i].nwords) / (float)total : 0;
@@ -706,9 +732,7 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_D_WRAPPED] = dwrapped;
 		before += b[i].nwords;
 	}
-	relative(out, n, FEAT_W3_WORDS, FEAT_W3_REL);
-	relative(out, n, FEAT_W10_WORDS, FEAT_W10_REL);
-	relative(out, n, FEAT_W25_WORDS, FEAT_W25_REL);
+	relative(out, n);
 }
 
 /* Scan every segment: own features, stopword hits per language. */
