@@ -244,13 +244,6 @@ int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
 
 /* ---- one pass over a segment ---- */
 
-/* What one pass over a segment's bytes finds. */
-struct scan {
-	unsigned words, caps, digits, syms, upper, lower, commas, toks, links;
-	uint32_t first, last, line;  /* word hashes (0: none) */
-	uint64_t text;               /* the words and length, for repeats */
-};
-
 enum { K_SYM = 0, K_SPACE, K_LOWER, K_UPPER, K_DIGIT, K_UNDER, K_WORD };
 
 static unsigned char ascii_kind[128];
@@ -300,24 +293,37 @@ static int is_link_char(char c)
 	}
 }
 
-/* Token t[0..n) whose first ':' is at t[colon] (colon == n: none). */
-static int is_link_token(const char *t, size_t n, size_t colon)
+static inline uint32_t load4(const char *p)
 {
+	uint32_t x;
+	memcpy(&x, p, 4);
+	return x;
+}
+
+/* Token t[0..n) whose first ':' is at t[colon] (colon >= n: none). The
+ * scanner asks only about tokens with a byte other than an ASCII letter,
+ * digit or '_', the only ones that can be link-like. */
+static inline int is_link_token(const char *t, size_t n, size_t colon)
+{
+	unsigned char c = (unsigned char)t[0];
 	if (n == 1)
-		return is_link_char(*t);
-	if ((n == 2 && (unsigned char)t[0] == 0xc2) || (n == 3 && (unsigned char)t[0] == 0xe2))
-		return 1;   /* », «, ·, ©; •, ›, →, – alone */
-	if (*t == '@' || *t == '#')
+		return is_link_char((char)c);
+	if (c == '@' || c == '#')
 		return 1;
-	if (n > 4 && (!memcmp(t, "www.", 4) || !memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)))
-		return 1;
-	return n - colon > 2 && t[colon + 1] == '/' && t[colon + 2] == '/';
+	if (n <= 3)   /* », «, ·, ©; •, ›, →, – alone; "://" */
+		return (n == 2 && c == 0xc2) || (n == 3 && (c == 0xe2 || (c == ':' && t[1] == '/' && t[2] == '/')));
+	if (n > 4) {
+		uint32_t head = load4(t), tail = load4(t + n - 4);
+		if (head == load4("www.") || tail == load4(".com") || tail == load4(".org"))
+			return 1;
+	}
+	return colon + 2 < n && t[colon + 1] == '/' && t[colon + 2] == '/';
 }
 
 struct scanner {
 	const struct feat_stop *stop;
 	uint16_t *langs;   /* this line's stopword hits per language */
-	struct scan *r;
+	struct feat_scan *r;
 };
 
 /* No stopword list holds a longer word: longer ones skip the lookup. */
@@ -327,7 +333,7 @@ struct scanner {
  * (as end_token): a call would take the address of scan_line's counters
  * and keep them in memory. */
 static inline __attribute__((always_inline)) void
-end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
+end_word(const struct scanner *sc, struct feat_scan *r, uint32_t wh, unsigned wlen)
 {
 	uint32_t h = wh_final(wh);
 	r->words++;
@@ -343,22 +349,24 @@ end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
 }
 
 /* The token s[tok..end) ends; colon is where its first ':' is, or at or
- * past end when it has none. */
+ * past end when it has none; odd: it holds a byte other than an ASCII
+ * letter, digit or '_' (else it is no link). */
 static inline __attribute__((always_inline)) void
-end_token(struct scan *r, const char *s, size_t tok, size_t end, size_t colon)
+end_token(struct feat_scan *r, const char *s, size_t tok, size_t end, size_t colon, int odd)
 {
 	r->toks++;
-	r->links += (unsigned)is_link_token(s + tok, end - tok, (colon < end ? colon : end) - tok);
+	if (odd)
+		r->links += (unsigned)is_link_token(s + tok, end - tok, colon - tok);
 }
 
 static void scan_line(struct scanner *sc, const char *s, size_t n)
 {
 	/* Counters and the word's state live in locals so that they stay
 	 * in registers. */
-	struct scan r;
+	struct feat_scan r;
 	memset(&r, 0, sizeof(r));
 	size_t tok = 0, colon = n, len;
-	int in_tok = 0, in_word = 0;
+	int in_tok = 0, in_word = 0, odd = 0;
 	uint32_t wh = 0;
 	unsigned wlen = 0;   /* code points in the current word */
 	for (size_t i = 0; i < n; i += len) {
@@ -388,15 +396,17 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 			if (in_word)
 				end_word(sc, &r, wh, wlen), in_word = 0;
 			if (in_tok)
-				end_token(&r, s, tok, i, colon);
-			in_tok = 0;
+				end_token(&r, s, tok, i, colon, odd);
+			in_tok = odd = 0;
 			continue;
 		}
 		if (!in_tok)
 			tok = i, colon = n, in_tok = 1;
+		odd |= c >= 0x80;
 		if (k == K_SYM) {
 			if (in_word)
 				end_word(sc, &r, wh, wlen), in_word = 0;
+			odd = 1;
 			r.syms++;
 			r.commas += c == ',';
 			if (c == ':' && colon == n)
@@ -421,7 +431,7 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 	if (in_word)
 		end_word(sc, &r, wh, wlen);
 	if (in_tok)
-		end_token(&r, s, tok, n, colon);
+		end_token(&r, s, tok, n, colon, odd);
 	r.text = r.text * 31 + n;
 	*sc->r = r;
 }
@@ -489,7 +499,7 @@ static int prose(unsigned words, int end, size_t n)
 	return words >= 20 || (words >= 8 && end) || (n >= 60 && words <= 3);
 }
 
-static void own_features(const struct scan *r, const struct seg *g, const char *s,
+static void own_features(const struct feat_scan *r, const struct seg *g, const char *s,
                          struct feat_vec *v, struct base *b)
 {
 	size_t n = g->len;
@@ -735,11 +745,34 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	relative(out, n);
 }
 
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
+
+void feat_scan_line(const char *s, size_t n, const struct feat_stop *stop, uint16_t *langs,
+                    struct feat_scan *out)
+{
+	pthread_once(&kinds_once, init_kinds);
+	struct scanner sc = { .stop = stop, .langs = langs, .r = out };
+	scan_line(&sc, s, n);
+}
+
+/* As scan_line hashes a word: capitals other than ASCII ones (and digits)
+ * through the case table, other letters as they are. */
+uint32_t feat_word_hash(const char *w, size_t n)
+{
+	uint32_t h = WH_BASIS;
+	for (size_t i = 0, len; i < n; i += len) {
+		utf8proc_int32_t cp = cp_at(w, n, i, &len);
+		int k = cp < 0x80 ? K_SYM : unicode_kind(cp);
+		h = wh_step(h, cp < 0x80 || k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+	}
+	return wh_final(h);
+}
+
 /* Scan every segment: own features, stopword hits per language. */
 static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, uint16_t *hits,
                      int nl, struct feat_vec *out, struct base *b)
 {
-	struct scan r;
+	struct feat_scan r;
 	struct scanner sc = { .stop = stop, .r = &r };
 	for (size_t i = 0; i < d->nsegs; i++) {
 		const struct seg *g = &d->segs[i];
@@ -752,8 +785,7 @@ static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, ui
 int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
              struct feat_vec *out, const char **lang)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, init_kinds);
+	pthread_once(&kinds_once, init_kinds);
 	*lang = "";
 	size_t n = d->nsegs;
 	if (!n)
