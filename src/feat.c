@@ -244,9 +244,12 @@ int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
 
 /* ---- one pass over a segment ---- */
 
-enum { K_SYM = 0, K_SPACE, K_LOWER, K_UPPER, K_DIGIT, K_UNDER, K_WORD };
+/* Character kinds; K_CAP is a capital beyond ASCII (kinds from K_UPPER
+ * on are capitals). */
+enum { K_SYM = 0, K_SPACE, K_LOWER, K_DIGIT, K_UNDER, K_WORD, K_UPPER, K_CAP };
 
 static unsigned char ascii_kind[128];
+static unsigned char ascii_fold[128];   /* as words are hashed */
 
 /* log1pf of the small counts (words, bytes, lines) the features take it
  * of, worked out once: log1p_count(k) == log1pf((float)k), bit for bit. */
@@ -266,12 +269,14 @@ static void init_kinds(void)
 		ascii_kind[c] = c == ' ' ? K_SPACE : c >= 'a' && c <= 'z' ? K_LOWER :
 		                c >= 'A' && c <= 'Z' ? K_UPPER : c >= '0' && c <= '9' ? K_DIGIT :
 		                c == '_' ? K_UNDER : K_SYM;
+	for (int c = 0; c < 128; c++)
+		ascii_fold[c] = (unsigned char)fold_cp(c);
 }
 
 static int unicode_kind(utf8proc_int32_t c)
 {
 	switch (uprop_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_UPPER;
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_CAP;
 	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return K_WORD;
 	case UTF8PROC_CATEGORY_ND: return K_DIGIT;
@@ -323,6 +328,7 @@ static inline int is_link_token(const char *t, size_t n, size_t colon)
 struct scanner {
 	const struct feat_stop *stop;
 	uint16_t *langs;   /* this line's stopword hits per language */
+	unsigned long *total;   /* and the document's */
 	struct feat_scan *r;
 };
 
@@ -344,8 +350,10 @@ end_word(const struct scanner *sc, struct feat_scan *r, uint32_t wh, unsigned wl
 		r->line = wh_final(r->line * 31u + h);
 	r->text = r->text * 0x9e3779b97f4a7c15ULL + h;
 	uint32_t m = sc->stop && wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
-	for (; m; m &= m - 1)   /* each language whose list holds the word */
+	for (; m; m &= m - 1) {   /* each language whose list holds the word */
 		sc->langs[__builtin_ctz(m)]++;
+		sc->total[__builtin_ctz(m)]++;
+	}
 }
 
 /* The token s[tok..end) ends; colon is where its first ':' is, or at or
@@ -417,16 +425,16 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 			in_word = 1;
 			wh = WH_BASIS;
 			wlen = 0;
-			r.caps += k == K_UPPER;
+			r.caps += k >= K_UPPER;
 		}
 		r.digits += k == K_DIGIT;
-		r.upper += k == K_UPPER && c < 0x80;
+		r.upper += k == K_UPPER;
 		r.lower += k == K_LOWER;
 		wlen++;
 		if (c < 0x80)
-			wh = wh_step(wh, k == K_UPPER ? c | 0x20u : k == K_DIGIT ? '0' : c);
+			wh = wh_step(wh, ascii_fold[c]);
 		else  /* only capitals need the case table */
-			wh = wh_step(wh, k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+			wh = wh_step(wh, k == K_CAP || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
 	}
 	if (in_word)
 		end_word(sc, &r, wh, wlen);
@@ -543,13 +551,9 @@ static void own_features(const struct feat_scan *r, const struct seg *g, const c
 /* ---- the document ---- */
 
 /* The language whose stopwords are the most frequent in the document
- * (at least 3 hits), or -1; hits holds nlangs counts a segment. */
-static int pick_language(const uint16_t *hits, size_t n, int nlangs)
+ * (at least 3 hits), or -1; total holds the hits of each. */
+static int pick_language(const unsigned long *total, int nlangs)
 {
-	unsigned long total[STOP_MAX_LANGS] = { 0 };
-	for (size_t i = 0; i < n; i++)
-		for (int l = 0; l < nlangs; l++)
-			total[l] += hits[i * (size_t)nlangs + (size_t)l];
 	int best = -1;
 	for (int l = 0; l < nlangs; l++)
 		if (total[l] > 2 && (best < 0 || total[l] > total[best]))
@@ -751,7 +755,8 @@ void feat_scan_line(const char *s, size_t n, const struct feat_stop *stop, uint1
                     struct feat_scan *out)
 {
 	pthread_once(&kinds_once, init_kinds);
-	struct scanner sc = { .stop = stop, .langs = langs, .r = out };
+	unsigned long total[STOP_MAX_LANGS] = { 0 };
+	struct scanner sc = { .stop = stop, .langs = langs, .total = total, .r = out };
 	scan_line(&sc, s, n);
 }
 
@@ -763,17 +768,17 @@ uint32_t feat_word_hash(const char *w, size_t n)
 	for (size_t i = 0, len; i < n; i += len) {
 		utf8proc_int32_t cp = cp_at(w, n, i, &len);
 		int k = cp < 0x80 ? K_SYM : unicode_kind(cp);
-		h = wh_step(h, cp < 0x80 || k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+		h = wh_step(h, cp < 0x80 || k == K_CAP || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
 	}
 	return wh_final(h);
 }
 
 /* Scan every segment: own features, stopword hits per language. */
 static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, uint16_t *hits,
-                     int nl, struct feat_vec *out, struct base *b)
+                     int nl, unsigned long *total, struct feat_vec *out, struct base *b)
 {
 	struct feat_scan r;
-	struct scanner sc = { .stop = stop, .r = &r };
+	struct scanner sc = { .stop = stop, .total = total, .r = &r };
 	for (size_t i = 0; i < d->nsegs; i++) {
 		const struct seg *g = &d->segs[i];
 		sc.langs = hits + i * (size_t)nl;
@@ -796,8 +801,9 @@ int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
 	double (*ps)[W_N] = malloc((n + 1) * sizeof(*ps));
 	int rc = b && hits && ps ? CLEAN_OK : CLEAN_ENOMEM;
 	if (!rc) {
-		scan_doc(d, stop, hits, nl, out, b);
-		int li = stop ? pick_language(hits, n, stop->nlangs) : -1;
+		unsigned long total[STOP_MAX_LANGS] = { 0 };
+		scan_doc(d, stop, hits, nl, total, out, b);
+		int li = stop ? pick_language(total, stop->nlangs) : -1;
 		if (li >= 0)
 			*lang = stop->langs[li];
 		for (size_t i = 0; li >= 0 && i < n; i++) {
