@@ -244,16 +244,12 @@ int feat_stop_parse(struct feat_stop **out, const char *name, const char *text,
 
 /* ---- one pass over a segment ---- */
 
-/* What one pass over a segment's bytes finds. */
-struct scan {
-	unsigned words, caps, digits, syms, upper, lower, commas, toks, links;
-	uint32_t first, last, line;  /* word hashes (0: none) */
-	uint64_t text;               /* the words and length, for repeats */
-};
-
-enum { K_SYM = 0, K_SPACE, K_LOWER, K_UPPER, K_DIGIT, K_UNDER, K_WORD };
+/* Character kinds; K_CAP is a capital beyond ASCII (kinds from K_UPPER
+ * on are capitals). */
+enum { K_SYM = 0, K_SPACE, K_LOWER, K_DIGIT, K_UNDER, K_WORD, K_UPPER, K_CAP };
 
 static unsigned char ascii_kind[128];
+static unsigned char ascii_fold[128];   /* as words are hashed */
 
 /* log1pf of the small counts (words, bytes, lines) the features take it
  * of, worked out once: log1p_count(k) == log1pf((float)k), bit for bit. */
@@ -273,12 +269,14 @@ static void init_kinds(void)
 		ascii_kind[c] = c == ' ' ? K_SPACE : c >= 'a' && c <= 'z' ? K_LOWER :
 		                c >= 'A' && c <= 'Z' ? K_UPPER : c >= '0' && c <= '9' ? K_DIGIT :
 		                c == '_' ? K_UNDER : K_SYM;
+	for (int c = 0; c < 128; c++)
+		ascii_fold[c] = (unsigned char)fold_cp(c);
 }
 
 static int unicode_kind(utf8proc_int32_t c)
 {
 	switch (uprop_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_UPPER;
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LT: return K_CAP;
 	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
 	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: return K_WORD;
 	case UTF8PROC_CATEGORY_ND: return K_DIGIT;
@@ -300,24 +298,38 @@ static int is_link_char(char c)
 	}
 }
 
-/* Token t[0..n) whose first ':' is at t[colon] (colon == n: none). */
-static int is_link_token(const char *t, size_t n, size_t colon)
+static inline uint32_t load4(const char *p)
 {
+	uint32_t x;
+	memcpy(&x, p, 4);
+	return x;
+}
+
+/* Token t[0..n) whose first ':' is at t[colon] (colon >= n: none). The
+ * scanner asks only about tokens with a byte other than an ASCII letter,
+ * digit or '_', the only ones that can be link-like. */
+static inline int is_link_token(const char *t, size_t n, size_t colon)
+{
+	unsigned char c = (unsigned char)t[0];
 	if (n == 1)
-		return is_link_char(*t);
-	if ((n == 2 && (unsigned char)t[0] == 0xc2) || (n == 3 && (unsigned char)t[0] == 0xe2))
-		return 1;   /* », «, ·, ©; •, ›, →, – alone */
-	if (*t == '@' || *t == '#')
+		return is_link_char((char)c);
+	if (c == '@' || c == '#')
 		return 1;
-	if (n > 4 && (!memcmp(t, "www.", 4) || !memcmp(t + n - 4, ".com", 4) || !memcmp(t + n - 4, ".org", 4)))
-		return 1;
-	return n - colon > 2 && t[colon + 1] == '/' && t[colon + 2] == '/';
+	if (n <= 3)   /* », «, ·, ©; •, ›, →, – alone; "://" */
+		return (n == 2 && c == 0xc2) || (n == 3 && (c == 0xe2 || (c == ':' && t[1] == '/' && t[2] == '/')));
+	if (n > 4) {
+		uint32_t head = load4(t), tail = load4(t + n - 4);
+		if (head == load4("www.") || tail == load4(".com") || tail == load4(".org"))
+			return 1;
+	}
+	return colon + 2 < n && t[colon + 1] == '/' && t[colon + 2] == '/';
 }
 
 struct scanner {
 	const struct feat_stop *stop;
 	uint16_t *langs;   /* this line's stopword hits per language */
-	struct scan *r;
+	unsigned long *total;   /* and the document's */
+	struct feat_scan *r;
 };
 
 /* No stopword list holds a longer word: longer ones skip the lookup. */
@@ -327,7 +339,7 @@ struct scanner {
  * (as end_token): a call would take the address of scan_line's counters
  * and keep them in memory. */
 static inline __attribute__((always_inline)) void
-end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
+end_word(const struct scanner *sc, struct feat_scan *r, uint32_t wh, unsigned wlen)
 {
 	uint32_t h = wh_final(wh);
 	r->words++;
@@ -338,27 +350,31 @@ end_word(const struct scanner *sc, struct scan *r, uint32_t wh, unsigned wlen)
 		r->line = wh_final(r->line * 31u + h);
 	r->text = r->text * 0x9e3779b97f4a7c15ULL + h;
 	uint32_t m = sc->stop && wlen <= STOP_MAX_CHARS ? stop_langs(sc->stop, h) : 0;
-	for (; m; m &= m - 1)   /* each language whose list holds the word */
+	for (; m; m &= m - 1) {   /* each language whose list holds the word */
 		sc->langs[__builtin_ctz(m)]++;
+		sc->total[__builtin_ctz(m)]++;
+	}
 }
 
 /* The token s[tok..end) ends; colon is where its first ':' is, or at or
- * past end when it has none. */
+ * past end when it has none; odd: it holds a byte other than an ASCII
+ * letter, digit or '_' (else it is no link). */
 static inline __attribute__((always_inline)) void
-end_token(struct scan *r, const char *s, size_t tok, size_t end, size_t colon)
+end_token(struct feat_scan *r, const char *s, size_t tok, size_t end, size_t colon, int odd)
 {
 	r->toks++;
-	r->links += (unsigned)is_link_token(s + tok, end - tok, (colon < end ? colon : end) - tok);
+	if (odd)
+		r->links += (unsigned)is_link_token(s + tok, end - tok, colon - tok);
 }
 
 static void scan_line(struct scanner *sc, const char *s, size_t n)
 {
 	/* Counters and the word's state live in locals so that they stay
 	 * in registers. */
-	struct scan r;
+	struct feat_scan r;
 	memset(&r, 0, sizeof(r));
 	size_t tok = 0, colon = n, len;
-	int in_tok = 0, in_word = 0;
+	int in_tok = 0, in_word = 0, odd = 0;
 	uint32_t wh = 0;
 	unsigned wlen = 0;   /* code points in the current word */
 	for (size_t i = 0; i < n; i += len) {
@@ -388,15 +404,17 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 			if (in_word)
 				end_word(sc, &r, wh, wlen), in_word = 0;
 			if (in_tok)
-				end_token(&r, s, tok, i, colon);
-			in_tok = 0;
+				end_token(&r, s, tok, i, colon, odd);
+			in_tok = odd = 0;
 			continue;
 		}
 		if (!in_tok)
 			tok = i, colon = n, in_tok = 1;
+		odd |= c >= 0x80;
 		if (k == K_SYM) {
 			if (in_word)
 				end_word(sc, &r, wh, wlen), in_word = 0;
+			odd = 1;
 			r.syms++;
 			r.commas += c == ',';
 			if (c == ':' && colon == n)
@@ -407,21 +425,21 @@ static void scan_line(struct scanner *sc, const char *s, size_t n)
 			in_word = 1;
 			wh = WH_BASIS;
 			wlen = 0;
-			r.caps += k == K_UPPER;
+			r.caps += k >= K_UPPER;
 		}
 		r.digits += k == K_DIGIT;
-		r.upper += k == K_UPPER && c < 0x80;
+		r.upper += k == K_UPPER;
 		r.lower += k == K_LOWER;
 		wlen++;
 		if (c < 0x80)
-			wh = wh_step(wh, k == K_UPPER ? c | 0x20u : k == K_DIGIT ? '0' : c);
+			wh = wh_step(wh, ascii_fold[c]);
 		else  /* only capitals need the case table */
-			wh = wh_step(wh, k == K_UPPER || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+			wh = wh_step(wh, k == K_CAP || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
 	}
 	if (in_word)
 		end_word(sc, &r, wh, wlen);
 	if (in_tok)
-		end_token(&r, s, tok, n, colon);
+		end_token(&r, s, tok, n, colon, odd);
 	r.text = r.text * 31 + n;
 	*sc->r = r;
 }
@@ -489,7 +507,7 @@ static int prose(unsigned words, int end, size_t n)
 	return words >= 20 || (words >= 8 && end) || (n >= 60 && words <= 3);
 }
 
-static void own_features(const struct scan *r, const struct seg *g, const char *s,
+static void own_features(const struct feat_scan *r, const struct seg *g, const char *s,
                          struct feat_vec *v, struct base *b)
 {
 	size_t n = g->len;
@@ -508,7 +526,8 @@ static void own_features(const struct scan *r, const struct seg *g, const char *
 	v->x[FEAT_SYM] = chars >= 1 ? (float)r->syms / chars : 0;
 	v->x[FEAT_LINK] = r->toks ? (float)r->links / (float)r->toks : 0;
 	v->x[FEAT_PROSE] = (float)prose(r->words, v->x[FEAT_END] > 0, n);
-	v->x[FEAT_COMMA] = fminf(1.0f, (float)r->commas * 5.0f / (float)(r->words + 1));
+	float comma = (float)r->commas * 5.0f / (float)(r->words + 1);
+	v->x[FEAT_COMMA] = comma < 1.0f ? comma : 1.0f;
 	v->x[FEAT_R_DROP] = (g->hits >> PAT_DROP) & 1;
 	v->x[FEAT_R_EDGE] = (g->hits >> PAT_EDGE) & 1;
 	v->x[FEAT_R_TAIL] = (g->hits >> PAT_TAIL) & 1;
@@ -532,13 +551,9 @@ static void own_features(const struct scan *r, const struct seg *g, const char *
 /* ---- the document ---- */
 
 /* The language whose stopwords are the most frequent in the document
- * (at least 3 hits), or -1; hits holds nlangs counts a segment. */
-static int pick_language(const uint16_t *hits, size_t n, int nlangs)
+ * (at least 3 hits), or -1; total holds the hits of each. */
+static int pick_language(const unsigned long *total, int nlangs)
 {
-	unsigned long total[STOP_MAX_LANGS] = { 0 };
-	for (size_t i = 0; i < n; i++)
-		for (int l = 0; l < nlangs; l++)
-			total[l] += hits[i * (size_t)nlangs + (size_t)l];
 	int best = -1;
 	for (int l = 0; l < nlangs; l++)
 		if (total[l] > 2 && (best < 0 || total[l] > total[best]))
@@ -606,25 +621,44 @@ static void prefix_sums(const struct base *b, size_t n, double (*ps)[W_N])
 	}
 }
 
-/* Means of the windowed features over [i-r, i+r] without i. */
-static void window(const struct base *b, double (*ps)[W_N], size_t n, size_t i, size_t r,
-                   float m[W_N])
+/* A window [lo, hi] of segments around one, and how many others it
+ * holds. */
+struct window {
+	size_t lo, hi;
+	double k;
+};
+
+static inline struct window window(size_t n, size_t i, size_t r)
 {
-	size_t lo = i > r ? i - r : 0, hi = i + r < n ? i + r : n - 1;
-	double k = (double)(hi - lo);
-	const float self[W_N] = { b[i].words, b[i].prose, b[i].stop, b[i].end, b[i].link };
-	for (int t = 0; t < W_N; t++)
-		m[t] = k > 0 ? (float)((ps[hi + 1][t] - ps[lo][t] - self[t]) / k) : 0;
+	struct window w = { i > r ? i - r : 0, i + r < n ? i + r : n - 1, 0 };
+	w.k = (double)(w.hi - w.lo);
+	return w;
 }
 
-/* out[i].x[to] = out[i].x[from] / its largest value in the document. */
-static void relative(struct feat_vec *out, size_t n, int from, int to)
+/* The mean of windowed feature t over w without the segment in it whose
+ * value is self. */
+static inline float mean(double (*ps)[W_N], struct window w, int t, float self)
 {
-	float max = 0;
-	for (size_t i = 0; i < n; i++)
-		max = out[i].x[from] > max ? out[i].x[from] : max;
-	for (size_t i = 0; i < n; i++)
-		out[i].x[to] = max > 0 ? out[i].x[from] / max : 0;
+	return w.k > 0 ? (float)((ps[w.hi + 1][t] - ps[w.lo][t] - self) / w.k) : 0;
+}
+
+/* out[i].x[FEAT_Wr_REL] = out[i].x[FEAT_Wr_WORDS] / its largest value
+ * in the document, for the windows r of 3, 10 and 25. */
+static void relative(struct feat_vec *out, size_t n)
+{
+	float m3 = 0, m10 = 0, m25 = 0;
+	for (size_t i = 0; i < n; i++) {
+		const float *x = out[i].x;
+		m3 = x[FEAT_W3_WORDS] > m3 ? x[FEAT_W3_WORDS] : m3;
+		m10 = x[FEAT_W10_WORDS] > m10 ? x[FEAT_W10_WORDS] : m10;
+		m25 = x[FEAT_W25_WORDS] > m25 ? x[FEAT_W25_WORDS] : m25;
+	}
+	for (size_t i = 0; i < n; i++) {
+		float *x = out[i].x;
+		x[FEAT_W3_REL] = m3 > 0 ? x[FEAT_W3_WORDS] / m3 : 0;
+		x[FEAT_W10_REL] = m10 > 0 ? x[FEAT_W10_WORDS] / m10 : 0;
+		x[FEAT_W25_REL] = m25 > 0 ? x[FEAT_W25_WORDS] / m25 : 0;
+	}
 }
 
 static void context_features(const struct clean_doc *d, const struct base *b,
@@ -663,9 +697,9 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	dist = n;
 	for (size_t i = n; i-- > 0;) {
 		dist = b[i].prose > 0 ? 0 : dist + 1;
-		float dd = fminf(out[i].x[FEAT_DIST], (float)dist);
-		/* dd counts lines: a whole number, so the table has it */
-		out[i].x[FEAT_DIST] = log1p_count((size_t)fminf(dd, 1000)) / 3.0f;
+		/* the nearer, in lines: a whole number, so the table has it */
+		size_t dd = (size_t)out[i].x[FEAT_DIST] < dist ? (size_t)out[i].x[FEAT_DIST] : dist;
+		out[i].x[FEAT_DIST] = log1p_count(dd < 1000 ? dd : 1000) / 3.0f;
 	}
 	size_t bstart = 0;
 	for (size_t i = 0; i <= n; i++) {
@@ -681,16 +715,22 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct feat_vec *v = &out[i];
-		float m[W_N];
+		const struct base *self = &b[i];
 		neighbours(b, n, i, v);
-		window(b, ps, n, i, 3, m);
-		v->x[FEAT_W3_WORDS] = m[0], v->x[FEAT_W3_PROSE] = m[1], v->x[FEAT_W3_STOP] = m[2];
-		v->x[FEAT_W3_END] = m[3], v->x[FEAT_W3_LINK] = m[4];
-		window(b, ps, n, i, 10, m);
-		v->x[FEAT_W10_WORDS] = m[0], v->x[FEAT_W10_PROSE] = m[1], v->x[FEAT_W10_STOP] = m[2];
-		v->x[FEAT_W10_LINK] = m[4];
-		window(b, ps, n, i, 25, m);
-		v->x[FEAT_W25_WORDS] = m[0], v->x[FEAT_W25_PROSE] = m[1];
+		struct window w = window(n, i, 3);
+		v->x[FEAT_W3_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W3_PROSE] = mean(ps, w, W_PROSE, self->prose);
+		v->x[FEAT_W3_STOP] = mean(ps, w, W_STOP, self->stop);
+		v->x[FEAT_W3_END] = mean(ps, w, W_END, self->end);
+		v->x[FEAT_W3_LINK] = mean(ps, w, W_LINK, self->link);
+		w = window(n, i, 10);
+		v->x[FEAT_W10_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W10_PROSE] = mean(ps, w, W_PROSE, self->prose);
+		v->x[FEAT_W10_STOP] = mean(ps, w, W_STOP, self->stop);
+		v->x[FEAT_W10_LINK] = mean(ps, w, W_LINK, self->link);
+		w = window(n, i, 25);
+		v->x[FEAT_W25_WORDS] = mean(ps, w, W_WORDS, self->words);
+		v->x[FEAT_W25_PROSE] = mean(ps, w, W_PROSE, self->prose);
 		v->x[FEAT_POS] = n > 1 ? (float)i / (float)(n - 1) : 0;
 		float cum = total ? (float)before / (float)total : 0;
 		float after = total ? (float)(total - before - b[i].nwords) / (float)total : 0;
@@ -706,17 +746,39 @@ static void context_features(const struct clean_doc *d, const struct base *b,
 		v->x[FEAT_D_WRAPPED] = dwrapped;
 		before += b[i].nwords;
 	}
-	relative(out, n, FEAT_W3_WORDS, FEAT_W3_REL);
-	relative(out, n, FEAT_W10_WORDS, FEAT_W10_REL);
-	relative(out, n, FEAT_W25_WORDS, FEAT_W25_REL);
+	relative(out, n);
+}
+
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
+
+void feat_scan_line(const char *s, size_t n, const struct feat_stop *stop, uint16_t *langs,
+                    struct feat_scan *out)
+{
+	pthread_once(&kinds_once, init_kinds);
+	unsigned long total[STOP_MAX_LANGS] = { 0 };
+	struct scanner sc = { .stop = stop, .langs = langs, .total = total, .r = out };
+	scan_line(&sc, s, n);
+}
+
+/* As scan_line hashes a word: capitals other than ASCII ones (and digits)
+ * through the case table, other letters as they are. */
+uint32_t feat_word_hash(const char *w, size_t n)
+{
+	uint32_t h = WH_BASIS;
+	for (size_t i = 0, len; i < n; i += len) {
+		utf8proc_int32_t cp = cp_at(w, n, i, &len);
+		int k = cp < 0x80 ? K_SYM : unicode_kind(cp);
+		h = wh_step(h, cp < 0x80 || k == K_CAP || k == K_DIGIT ? fold_cp(cp) : (uint32_t)cp);
+	}
+	return wh_final(h);
 }
 
 /* Scan every segment: own features, stopword hits per language. */
 static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, uint16_t *hits,
-                     int nl, struct feat_vec *out, struct base *b)
+                     int nl, unsigned long *total, struct feat_vec *out, struct base *b)
 {
-	struct scan r;
-	struct scanner sc = { .stop = stop, .r = &r };
+	struct feat_scan r;
+	struct scanner sc = { .stop = stop, .total = total, .r = &r };
 	for (size_t i = 0; i < d->nsegs; i++) {
 		const struct seg *g = &d->segs[i];
 		sc.langs = hits + i * (size_t)nl;
@@ -728,8 +790,7 @@ static void scan_doc(const struct clean_doc *d, const struct feat_stop *stop, ui
 int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
              struct feat_vec *out, const char **lang)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, init_kinds);
+	pthread_once(&kinds_once, init_kinds);
 	*lang = "";
 	size_t n = d->nsegs;
 	if (!n)
@@ -740,8 +801,9 @@ int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
 	double (*ps)[W_N] = malloc((n + 1) * sizeof(*ps));
 	int rc = b && hits && ps ? CLEAN_OK : CLEAN_ENOMEM;
 	if (!rc) {
-		scan_doc(d, stop, hits, nl, out, b);
-		int li = stop ? pick_language(hits, n, stop->nlangs) : -1;
+		unsigned long total[STOP_MAX_LANGS] = { 0 };
+		scan_doc(d, stop, hits, nl, total, out, b);
+		int li = stop ? pick_language(total, stop->nlangs) : -1;
 		if (li >= 0)
 			*lang = stop->langs[li];
 		for (size_t i = 0; li >= 0 && i < n; i++) {

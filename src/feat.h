@@ -72,6 +72,35 @@ void feat_stop_free(struct feat_stop *s);
 int feat_doc(const struct clean_doc *d, const struct feat_stop *stop,
              struct feat_vec *out, const char **lang);
 
+/* What one pass over a line's bytes finds, the counts its own features
+ * are made of. A word is as above; a token is a run of characters other
+ * than ' ' and Unicode spaces (Zs). Counted: words, words that start with
+ * a capital (caps), ASCII and Unicode decimal digits, symbols (characters
+ * in no word and no space, an invalid byte one each), ASCII capitals and
+ * lower-case letters, commas, tokens, link-like tokens (a lone '|', '>',
+ * '/', '<', '-', '*', '+' or NUL, a lone two-byte character led by 0xc2
+ * or three-byte one led by 0xe2, "@...", "#...", "www.*", "*.com",
+ * "*.org", one whose first ':' starts "://"). first and last are the
+ * hashes of the first and last words (feat_word_hash), line mixes those
+ * of the first four, text those of all words and the length; 0: none. */
+struct feat_scan {
+	unsigned words, caps, digits, syms, upper, lower, commas, toks, links;
+	uint32_t first, last, line;
+	uint64_t text;
+};
+
+/* Scan the line s[0..n) into *out (the part of feat_doc that reads the
+ * bytes, for tests). With stop not NULL, langs[l] is incremented for each
+ * word of the line that stopword list l holds. */
+void feat_scan_line(const char *s, size_t n, const struct feat_stop *stop, uint16_t *langs,
+                    struct feat_scan *out);
+
+/* The hash of the word w[0..n) (as feat_next_word finds words), never 0:
+ * FNV-1a over its code points, ASCII letters lower-cased and ASCII digits
+ * folded to '0', other capitals and digits lower-cased through utf8proc,
+ * other characters as they are, then mixed. */
+uint32_t feat_word_hash(const char *w, size_t n);
+
 /* Iterate the words of s[0..n): returns the byte offset after the next
  * word, storing its start in *start, or 0 when none is left. Lowercases
  * the word into low (ASCII folding, other letters via Unicode) when low
