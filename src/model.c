@@ -430,6 +430,14 @@ int model_gate(const struct model *m, const struct feat_vec *fv, const double *s
 	       gate_score(m->gate_w, m->gate_bias, x) > 0;
 }
 
+/* The edge trim (model_apply without evidence or gate): documents of at
+ * least this many segments, and at most this share of their words
+ * dropped; chosen by bench/model-cv and a train-ids-only
+ * SPLIT=train bench/residue (extractor outputs are short: median 15
+ * lines, whole pages without rule evidence 127). */
+#define MODEL_TRIM_MIN_LINES 60
+#define MODEL_TRIM_MAX_DROP 0.7
+
 /* log1p(8) / 5: a line of 8 words or more (see FEAT_WORDS). */
 #define MODEL_RESCUE_WORDS 0.4394f
 
@@ -540,10 +548,40 @@ static void decide(struct clean_doc *d, const unsigned char *state)
 	}
 }
 
+/* The edge trim: only the run before the first line the sequence pass
+ * keeps and the run after its last go, and nothing if they hold more
+ * than MODEL_TRIM_MAX_DROP of the words the rules left. Returns whether
+ * anything is left to drop. */
+static int trim_edges(const struct feat_vec *fv, size_t n, unsigned char *state)
+{
+	size_t first = n, last = 0;
+	for (size_t i = 0; i < n; i++)
+		if (state[i]) {
+			first = first < i ? first : i;
+			last = i;
+		}
+	if (first == n)
+		return 0;
+	double all = 0, gone = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i > first && i < last)
+			state[i] = 1;
+		if (fv[i].x[FEAT_DROPPED] > 0)
+			continue;
+		/* FEAT_WORDS is log1p(words) / 5: undo it for a word count */
+		double w = expm1(5.0 * fv[i].x[FEAT_WORDS]);
+		all += w, gone += state[i] ? 0 : w;
+	}
+	return gone <= MODEL_TRIM_MAX_DROP * all;
+}
+
 int model_apply(struct clean_doc *d, const struct model *m, int evidence)
 {
 	size_t n = d->nsegs;
-	if (!n || n < m->min_lines || (!evidence && !m->has_gate))
+	/* Without the rules' evidence and without a gate, a long document
+	 * gets the edge trim (trim_edges) */
+	int trim = !evidence && !m->has_gate;
+	if (!n || n < m->min_lines || (trim && n < MODEL_TRIM_MIN_LINES))
 		return CLEAN_OK;
 	/* The features and states stay with the document (d->why) for
 	 * model_explain when the model decides. */
@@ -564,7 +602,9 @@ int model_apply(struct clean_doc *d, const struct model *m, int evidence)
 	}
 	if (active && !rc)
 		rc = model_states(m, s, force, fv, n, state);
-	active = active && !rc && (evidence || model_gate(m, fv, s, state, n));
+	active = active && !rc && (evidence || trim || model_gate(m, fv, s, state, n));
+	if (active && trim)
+		active = trim_edges(fv, n, state);
 	for (size_t i = 0; active && i < n; i++)
 		d->segs[i].score = (float)s[i];
 	if (active) {

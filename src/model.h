@@ -118,9 +118,14 @@ int model_states(const struct model *m, double *s, const unsigned char *force,
  * drop (why WHY_MODEL, category CAT_MODEL) the lines it calls
  * boilerplate that the rules left and no keep rule protects; a line that
  * only the context steps (edge runs, tails: WHY_CONTEXT) dropped and the
- * pass calls content is kept again (why WHY_MODEL). It decides only
+ * pass calls content is kept again (why WHY_MODEL). It decides in full
  * when evidence (the rules found a page's boilerplate) is set or the
- * model's gate (gate.h) calls the document a page. Sets every
+ * model's gate (gate.h) calls the document a page. A model without a
+ * gate trims a document without evidence of 60 segments or more at its
+ * edges: only the lines before the first line the pass keeps and after
+ * its last go, and none if that would take more than 70% of the words
+ * the rules left (whole pages whose menus no rule knows; extractor
+ * outputs are short, and their lists must stay). Sets every
  * seg->score, and keeps the features and states in d->why so that
  * model_explain can name each line's deciding features when asked (the
  * document borrows m, as it borrows its context, until it is freed). A
