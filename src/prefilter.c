@@ -1087,6 +1087,9 @@ struct pf_gate_group {
 	unsigned char one[256 / 8];
 	unsigned char lens[65536];
 	unsigned char two[256 / 8]; /* first bytes of the longer keys */
+	/* The same as lens for the keys of 3 bytes or more, by a hash of
+	 * their first three bytes (pf_hash3): most probes stop here. */
+	unsigned char lens3[1 << 16];
 };
 
 /* Every line is probed at its start by every group: the root group holds
@@ -1109,6 +1112,13 @@ static uint64_t pf_key(const unsigned char *s, size_t k)
 	for (size_t i = 0; i < k; i++)
 		key |= (uint64_t)pf_lower(s[i]) << (8 * i);
 	return key;
+}
+
+/* The lens3 slot of the (lower-cased) bytes a b c. */
+static size_t pf_hash3(unsigned a, unsigned b, unsigned c)
+{
+	uint32_t x = a | b << 8 | c << 16;
+	return (x * 0x9E3779B1u) >> 16;
 }
 
 static size_t pf_hash(uint64_t key, size_t mask)
@@ -1223,6 +1233,14 @@ static int pf_group_build(struct pf_gate_group *gr)
 			gr->pairs[m++] = gr->pairs[i];
 		}
 	gr->npairs = m;
+	memset(gr->lens3, 0, sizeof(gr->lens3));
+	for (size_t i = 0; i < m; i++) {
+		uint64_t key = gr->pairs[i].key;
+		unsigned k = (unsigned)(key >> 56);
+		if (k >= 3)
+			gr->lens3[pf_hash3(key & 255, (key >> 8) & 255, (key >> 16) & 255)] |=
+				(unsigned char)(1u << k);
+	}
 	size_t size = 16;
 	while (size < 2 * keys)
 		size *= 2;
@@ -1328,8 +1346,15 @@ static void pf_group_probe(const struct pf_gate_group *gr, const unsigned char *
 	if (!lens)
 		return;
 	uint64_t bytes = c0 | (uint64_t)c1 << 8;
-	for (size_t k = 2; k <= PF_HEAD_MAX && k <= len && (lens >> k); k++) {
-		if (k > 2)
+	if (lens & (1u << 2))
+		pf_group_lookup(gr, bytes | (uint64_t)2 << 56, f, ctx);
+	if (len < 3 || !(lens >> 3))
+		return;
+	unsigned c2 = pf_lower(s[2]);
+	lens &= gr->lens3[pf_hash3(c0, c1, c2)];
+	bytes |= (uint64_t)c2 << 16;
+	for (size_t k = 3; k <= PF_HEAD_MAX && k <= len && (lens >> k); k++) {
+		if (k > 3)
 			bytes |= (uint64_t)pf_lower(s[k - 1]) << (8 * (k - 1));
 		if (lens & (1u << k))
 			pf_group_lookup(gr, bytes | (uint64_t)k << 56, f, ctx);
