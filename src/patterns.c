@@ -79,6 +79,7 @@ struct pat_rule {
 	char *regex;         /* NUL-terminated, as written in the file */
 	char *where;         /* "file:line" */
 	pcre2_code *code;
+	int jit;             /* JIT-compiled: pat_confirm calls it directly */
 };
 
 struct pat_set {
@@ -1032,7 +1033,8 @@ int pat_set_compile(struct pat_set *ps, struct buf *err)
 		buf_clear(err);
 	for (size_t i = ps->ncompiled; i < ps->nrules; i++) {
 		/* JIT is an optimisation: without it PCRE2 interprets. */
-		pcre2_jit_compile(ps->rules[i].code, PCRE2_JIT_COMPLETE);
+		ps->rules[i].jit =
+			pcre2_jit_compile(ps->rules[i].code, PCRE2_JIT_COMPLETE) == 0;
 		ps->rules[i].engine = PAT_ENG_PCRE;
 	}
 #ifdef HAVE_HYPERSCAN
@@ -1157,8 +1159,15 @@ static void pat_sort_ids(int *a, size_t n)
 static int pat_confirm(const struct pat_set *ps, struct pat_tls *t, int r,
                        const char *line, size_t len, struct pat_hit *hit)
 {
-	int rc = pcre2_match(ps->rules[r].code, (PCRE2_SPTR)line, len, 0, 0,
-	                     t->md, ps->mctx);
+	/* pcre2_jit_match is what pcre2_match runs for a JIT-compiled code
+	 * (whose subjects it need not check: MATCH_INVALID_UTF), less
+	 * pcre2_match's checks of its arguments, which cost a third of a
+	 * typical call that fails. */
+	int rc = ps->rules[r].jit
+	         ? pcre2_jit_match(ps->rules[r].code, (PCRE2_SPTR)line, len, 0, 0,
+	                           t->md, ps->mctx)
+	         : pcre2_match(ps->rules[r].code, (PCRE2_SPTR)line, len, 0, 0,
+	                       t->md, ps->mctx);
 
 	if (rc >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);

@@ -100,9 +100,21 @@ void pf_set_release(struct pf_set *s)
 
 static int pf_set_has(const struct pf_set *s, const char *p, size_t len)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].len == len && memcmp(s->v[i].p, p, len) == 0)
+	if (len == 0) {
+		for (size_t i = 0; i < s->n; i++)
+			if (s->v[i].len == 0)
+				return 1;
+		return 0;
+	}
+	/* Two bytes before a call of memcmp: the strings of a set often
+	 * share a start (heads), seldom also an end. */
+	char last = p[len - 1];
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pf_str *x = &s->v[i];
+		if (x->len == len && x->p[len - 1] == last && x->p[0] == p[0] &&
+		    memcmp(x->p, p, len) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -1074,6 +1086,19 @@ struct pf_gate_group {
 	 * length that can match. */
 	unsigned char one[256 / 8];
 	unsigned char lens[65536];
+	unsigned char two[256 / 8]; /* first bytes of the longer keys */
+	/* The same as lens for the keys of 3 bytes or more, by a hash of
+	 * their first three bytes (pf_hash3): most probes stop here. */
+	unsigned char lens3[1 << 16];
+};
+
+/* Every line is probed at its start by every group: the root group holds
+ * the keys of all groups (and no skip set), so that takes one probe;
+ * skipfirst[c] says that c may begin a skip character of some group, and
+ * only then are the groups probed past it one by one. */
+struct pf_gate_root {
+	struct pf_gate_group all;
+	unsigned char skipfirst[256];
 };
 
 static unsigned char pf_lower(unsigned char c)
@@ -1087,6 +1112,13 @@ static uint64_t pf_key(const unsigned char *s, size_t k)
 	for (size_t i = 0; i < k; i++)
 		key |= (uint64_t)pf_lower(s[i]) << (8 * i);
 	return key;
+}
+
+/* The lens3 slot of the (lower-cased) bytes a b c. */
+static size_t pf_hash3(unsigned a, unsigned b, unsigned c)
+{
+	uint32_t x = a | b << 8 | c << 16;
+	return (x * 0x9E3779B1u) >> 16;
 }
 
 static size_t pf_hash(uint64_t key, size_t mask)
@@ -1174,8 +1206,10 @@ int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
 			return -1;
 		if (k == 1)
 			gr->one[h[0] / 8] |= (unsigned char)(1u << (h[0] % 8));
-		else
+		else {
 			gr->lens[(h[0] << 8) | h[1]] |= (unsigned char)(1u << k);
+			gr->two[h[0] / 8] |= (unsigned char)(1u << (h[0] % 8));
+		}
 	}
 	return 0;
 }
@@ -1199,6 +1233,14 @@ static int pf_group_build(struct pf_gate_group *gr)
 			gr->pairs[m++] = gr->pairs[i];
 		}
 	gr->npairs = m;
+	memset(gr->lens3, 0, sizeof(gr->lens3));
+	for (size_t i = 0; i < m; i++) {
+		uint64_t key = gr->pairs[i].key;
+		unsigned k = (unsigned)(key >> 56);
+		if (k >= 3)
+			gr->lens3[pf_hash3(key & 255, (key >> 8) & 255, (key >> 16) & 255)] |=
+				(unsigned char)(1u << k);
+	}
 	size_t size = 16;
 	while (size < 2 * keys)
 		size *= 2;
@@ -1220,21 +1262,56 @@ static int pf_group_build(struct pf_gate_group *gr)
 	return 0;
 }
 
+/* Add gr's keys and skip characters to the root. */
+static int pf_root_add(struct pf_gate_root *root, const struct pf_gate_group *gr)
+{
+	struct pf_gate_group *all = &root->all;
+	for (size_t i = 0; i < gr->npairs; i++)
+		if (pf_gate_pair(all, gr->pairs[i].key, gr->pairs[i].rule))
+			return -1;
+	for (size_t i = 0; i < sizeof(all->one); i++) {
+		all->one[i] |= gr->one[i];
+		all->two[i] |= gr->two[i];
+	}
+	for (size_t i = 0; i < sizeof(all->lens); i++)
+		all->lens[i] |= gr->lens[i];
+	for (size_t i = 0; i < gr->skip.n; i++)
+		root->skipfirst[(unsigned char)gr->skip.v[i].p[0]] = 1;
+	return 0;
+}
+
+static void pf_group_release(struct pf_gate_group *gr)
+{
+	pf_set_release(&gr->skip);
+	free(gr->pairs);
+	free(gr->tab);
+}
+
 int pf_gate_build(struct pf_gate *g)
 {
 	for (size_t i = 0; i < g->n; i++)
 		if (pf_group_build(&g->v[i]))
 			return -1;
-	return 0;
+	if (g->root) {
+		pf_group_release(&g->root->all);
+		free(g->root);
+	}
+	g->root = g->n ? calloc(1, sizeof(*g->root)) : NULL;
+	if (g->n && !g->root)
+		return -1;
+	for (size_t i = 0; i < g->n; i++)
+		if (pf_root_add(g->root, &g->v[i]))
+			return -1;
+	return g->n ? pf_group_build(&g->root->all) : 0;
 }
 
 void pf_gate_release(struct pf_gate *g)
 {
-	for (size_t i = 0; i < g->n; i++) {
-		pf_set_release(&g->v[i].skip);
-		free(g->v[i].pairs);
-		free(g->v[i].tab);
-	}
+	for (size_t i = 0; i < g->n; i++)
+		pf_group_release(&g->v[i]);
+	if (g->root)
+		pf_group_release(&g->root->all);
+	free(g->root);
 	free(g->v);
 	memset(g, 0, sizeof(*g));
 }
@@ -1262,13 +1339,22 @@ static void pf_group_probe(const struct pf_gate_group *gr, const unsigned char *
 		pf_group_lookup(gr, pf_key(s, 1), f, ctx);
 	if (len < 2)
 		return;
+	if (!(gr->two[c0 / 8] & (1u << (c0 % 8))))
+		return;
 	unsigned c1 = pf_lower(s[1]);
 	unsigned lens = gr->lens[(c0 << 8) | c1];
 	if (!lens)
 		return;
 	uint64_t bytes = c0 | (uint64_t)c1 << 8;
-	for (size_t k = 2; k <= PF_HEAD_MAX && k <= len && (lens >> k); k++) {
-		if (k > 2)
+	if (lens & (1u << 2))
+		pf_group_lookup(gr, bytes | (uint64_t)2 << 56, f, ctx);
+	if (len < 3 || !(lens >> 3))
+		return;
+	unsigned c2 = pf_lower(s[2]);
+	lens &= gr->lens3[pf_hash3(c0, c1, c2)];
+	bytes |= (uint64_t)c2 << 16;
+	for (size_t k = 3; k <= PF_HEAD_MAX && k <= len && (lens >> k); k++) {
+		if (k > 3)
 			bytes |= (uint64_t)pf_lower(s[k - 1]) << (8 * (k - 1));
 		if (lens & (1u << k))
 			pf_group_lookup(gr, bytes | (uint64_t)k << 56, f, ctx);
@@ -1294,13 +1380,19 @@ void pf_gate_match(const struct pf_gate *g, const char *line, size_t len,
                    void (*f)(void *ctx, int rule), void *ctx)
 {
 	const unsigned char *s = (const unsigned char *)line;
+	if (!g->root)
+		return;
+	/* At the line's start, all groups at once; past skip characters,
+	 * each group that has them. */
+	pf_group_probe(&g->root->all, s, len, f, ctx);
+	if (len == 0 || !g->root->skipfirst[s[0]])
+		return;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct pf_gate_group *gr = &g->v[i];
 		size_t pos = 0, k;
-		do {
-			pf_group_probe(gr, s + pos, len - pos, f, ctx);
-			k = pf_skip_one(gr, s + pos, len - pos);
+		while ((k = pf_skip_one(gr, s + pos, len - pos)) != 0) {
 			pos += k;
-		} while (k);
+			pf_group_probe(gr, s + pos, len - pos, f, ctx);
+		}
 	}
 }

@@ -83,9 +83,11 @@ int pf_heads(const char *regex, size_t len, struct pf_set *skip,
  * than once. Zero the struct first; pf_gate_build after the last add and
  * before matching. */
 struct pf_gate_group;
+struct pf_gate_root;
 struct pf_gate {
 	struct pf_gate_group *v;
 	size_t n, cap;
+	struct pf_gate_root *root; /* made by pf_gate_build */
 };
 int pf_gate_add(struct pf_gate *g, const struct pf_set *skip,
                 const struct pf_set *heads, int rule);

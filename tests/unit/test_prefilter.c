@@ -124,6 +124,51 @@ START_TEST(digit_heads)
 }
 END_TEST
 
+/* One gate of many rules finds every rule that a gate of that rule alone
+ * finds: the root table of all groups' keys, and the lengths indexed by
+ * two and three first bytes, drop nothing. Heads share starts here. */
+START_TEST(gate_of_many_finds_what_each_finds)
+{
+	const char *re[] = {
+		"^(ab|abc|abcdefgh|abd)x", "^[ *]*(abcd|abcdef|ab)$", "^[ *•]*(abx|abcdefg)",
+		"^ *(q|qu|que|ques|quest)", "^(-|—) *(abcde|b)", "^[ *]*\\d+ *(ab|cd)",
+	};
+	const char *lines[] = {
+		"ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+		"ABD x", "* abcdef", " * • abx", "•abcdefg", "q", "  ques", "QUESTION",
+		"- abcde", "— b", "*- abcde", "12 ab", "* 3cd", "\xd9\xa1 ab", "x", "",
+	};
+	size_t nre = sizeof(re) / sizeof(re[0]), nl = sizeof(lines) / sizeof(lines[0]);
+	struct pf_gate all = { 0 }, one[6] = { { 0 } };
+	struct pf_set skip = { 0 }, h = { 0 };
+	for (size_t i = 0; i < nre; i++) {
+		ck_assert_int_eq(pf_heads(re[i], strlen(re[i]), &skip, &h), 0);
+		ck_assert_uint_gt(h.n, 0);
+		ck_assert_int_eq(pf_gate_add(&all, &skip, &h, (int)i), 0);
+		ck_assert_int_eq(pf_gate_add(&one[i], &skip, &h, 0), 0);
+		ck_assert_int_eq(pf_gate_build(&one[i]), 0);
+	}
+	ck_assert_int_eq(pf_gate_build(&all), 0);
+	int found = 0;
+	for (size_t l = 0; l < nl; l++) {
+		int got[6] = { 0 };
+		pf_gate_match(&all, lines[l], strlen(lines[l]), on_rule, got);
+		for (size_t i = 0; i < nre; i++) {
+			int alone = 0;
+			pf_gate_match(&one[i], lines[l], strlen(lines[l]), on_rule, &alone);
+			ck_assert_msg(!alone || got[i], "'%s': rule %zu missed", lines[l], i);
+			found += alone;
+		}
+	}
+	ck_assert_int_gt(found, 20);
+	for (size_t i = 0; i < nre; i++)
+		pf_gate_release(&one[i]);
+	pf_gate_release(&all);
+	pf_set_release(&skip);
+	pf_set_release(&h);
+}
+END_TEST
+
 START_TEST(gate_finds_heads_after_bullets)
 {
 	struct pf_set skip = { 0 }, h = { 0 };
@@ -433,6 +478,7 @@ int main(void)
 	tcase_add_test(tc, atoms_give_up_on_unknown_syntax);
 	tcase_add_test(tc, heads_of_anchored_rules);
 	tcase_add_test(tc, gate_finds_heads_after_bullets);
+	tcase_add_test(tc, gate_of_many_finds_what_each_finds);
 	tcase_add_test(tc, digit_heads);
 	tcase_add_test(tc, paired_letters_match_pcre2);
 	tcase_add_test(tc, prefilters_are_sound);
