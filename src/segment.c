@@ -48,8 +48,33 @@ static unsigned ascii_width(const char *s, size_t n, size_t *i)
 	return w;
 }
 
+/* segment_measure of a line of printable ASCII: a column a byte, no CJK,
+ * so only the indent, the first space and the trailing spaces are
+ * looked for. */
+static void measure_printable(const char *s, size_t n, struct segment_line *l)
+{
+	size_t i = 0, j;
+	while (i < n && s[i] == ' ')
+		i++;
+	l->indent = (unsigned)i;
+	l->blank = i == n;
+	if (l->blank)
+		return;
+	l->item = (unsigned char)is_item_start(s + i, n - i);
+	const char *sp = memchr(s + i, ' ', n - i);
+	j = sp ? (size_t)(sp - s) : n;
+	l->firstword = (unsigned)(j - i);
+	while (s[n - 1] == ' ')   /* s[i] is not a space */
+		n--;
+	l->width = (unsigned)(n - i);
+}
+
 void segment_measure(const char *text, struct segment_line *l)
 {
+	if (l->printable) {
+		measure_printable(text + l->off, l->len, l);
+		return;
+	}
 	const char *s = text + l->off;
 	size_t n = l->len, i = 0, k;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -178,18 +203,36 @@ static int joins_next(const struct segment_line *a, const struct segment_line *b
 	return a->indent + a->width + 1 + b->firstword > w;
 }
 
-/* The first \n or \r in s[i..n), or n: where a line ends. One pass
- * (lines are short: a memchr call for each character costs more). */
-static size_t line_end(const char *s, size_t i, size_t n)
+/* The lanes of w (any bytes) that are not printable ASCII: >= 0x7F or
+ * below ' '. */
+static inline uint64_t swar_unprintable(uint64_t w)
 {
+	uint64_t x = w & ~SWAR_HIGH;
+	return (w | ~(x + SWAR_ONES * 0x60) | (x + SWAR_ONES)) & SWAR_HIGH;
+}
+
+size_t segment_line_end(const char *s, size_t i, size_t n, unsigned char *printable)
+{
+	*printable = 1;
 	for (; n - i >= 8; i += 8) {
-		uint64_t w = swar_load(s + i);
-		uint64_t m = swar_eq(w, '\n') | swar_eq(w, '\r');
-		if (m)   /* the lowest lane is the first byte */
-			return i + (size_t)__builtin_ctzll(m) / 8;
+		uint64_t m = swar_unprintable(swar_load(s + i));
+		if (!m)
+			continue;
+		/* the lowest lane is the first byte */
+		size_t j = i + (size_t)__builtin_ctzll(m) / 8;
+		if (s[j] == '\n' || s[j] == '\r')
+			return j;
+		*printable = 0;
+		for (i = j + 1; n - i >= 8; i += 8) {
+			uint64_t w = swar_load(s + i);
+			if ((m = swar_eq(w, '\n') | swar_eq(w, '\r')) != 0)
+				return i + (size_t)__builtin_ctzll(m) / 8;
+		}
+		break;
 	}
-	while (i < n && s[i] != '\n' && s[i] != '\r')
-		i++;
+	for (; i < n && s[i] != '\n' && s[i] != '\r'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
+			*printable = 0;
 	return i;
 }
 
@@ -202,7 +245,8 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
-		size_t j = line_end(text, i, len);
+		unsigned char printable;
+		size_t j = segment_line_end(text, i, len, &printable);
 		if (j - i > max_line) {
 			free(ls);
 			return CLEAN_ETOOBIG;
@@ -215,7 +259,8 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 			}
 			ls = p;
 		}
-		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n };
+		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n,
+		                               .printable = printable };
 		segment_measure(text, &ls[n]);
 		n++;
 		if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')

@@ -43,6 +43,7 @@ struct segment_line {
 	unsigned indent;     /* leading spaces */
 	unsigned firstword;  /* display columns of the first word */
 	unsigned char blank, item, cjk_end, cjk_start;
+	unsigned char printable; /* every byte is 0x20-0x7E (set before measuring) */
 };
 
 /*
@@ -52,8 +53,18 @@ struct segment_line {
  * is one, a control none) less trailing spaces and tabs; firstword, the
  * columns before the first ' ' (a CJK first character is a word); item,
  * it starts a list item; cjk_start and cjk_end, the first character and
- * the last (a trailing space counts) are CJK (norm_is_cjk).
+ * the last (a trailing space counts) are CJK (norm_is_cjk). When
+ * l->printable is set it is trusted: the line is measured without
+ * looking at each byte.
  */
 void segment_measure(const char *text, struct segment_line *l);
+
+/*
+ * The end of the line from s[i] in s[0..n): the first '\n' or '\r' from
+ * i, or n. *printable is set to whether the bytes in between are all
+ * printable ASCII (0x20-0x7E). Eight bytes at a time: the test for the
+ * end and the test for printable are the same one until a byte fails it.
+ */
+size_t segment_line_end(const char *s, size_t i, size_t n, unsigned char *printable);
 
 #endif

@@ -254,6 +254,68 @@ START_TEST(measure_matches_reference)
 }
 END_TEST
 
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* Lines of printable ASCII (spaces, list markers, punctuation) measured
+ * with printable set: what the slow path and the reference give. */
+START_TEST(printable_measure_matches_slow_path)
+{
+	static const char *const atoms[] = {
+		"a", "Z", "7", " ", " ", "  ", ".", "* ", "- ", "1. ", "12) ", "&", "~",
+	};
+	char text[128];
+	unsigned seed = 7, bad = 0;
+	for (int iter = 0; iter < 50000; iter++) {
+		size_t len = 0, want = next_rand(&seed) % 48;
+		while (len < want) {
+			const char *a = atoms[next_rand(&seed) % (sizeof atoms / sizeof atoms[0])];
+			memcpy(text + 3 + len, a, strlen(a));
+			len += strlen(a);
+		}
+		struct segment_line fast = { .off = 3, .len = len, .printable = 1 };
+		struct segment_line slow = { .off = 3, .len = len }, ref = slow;
+		segment_measure(text, &fast);
+		segment_measure(text, &slow);
+		measure_ref(text, &ref);
+		fast.printable = 0;
+		bad += memcmp(&fast, &slow, sizeof fast) != 0 || fast.width != ref.width ||
+		       fast.firstword != ref.firstword || fast.indent != ref.indent ||
+		       fast.blank != ref.blank;
+	}
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
+/* segment_line_end against a byte at a time, from every start in random
+ * text of printable bytes, line ends, controls and bytes >= 0x7F. */
+START_TEST(line_end_matches_reference)
+{
+	static const char bytes[] = "ab c.&\n\r\t\x01\x7f\x80\xc3\xa9\xff";
+	char text[96];
+	unsigned seed = 11, bad = 0;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = next_rand(&seed) % sizeof text;
+		int odd = next_rand(&seed) % 4;   /* how often a byte is not a letter */
+		for (size_t k = 0; k < n; k++)
+			text[k] = next_rand(&seed) % 8 < (unsigned)odd
+			          ? bytes[next_rand(&seed) % (sizeof bytes - 1)] : 'x';
+		for (size_t i = 0; i <= n; i++) {
+			size_t j = i;
+			unsigned char pr = 1, got_pr;
+			for (; j < n && text[j] != '\n' && text[j] != '\r'; j++)
+				pr &= (unsigned char)text[j] >= 0x20 && (unsigned char)text[j] < 0x7F;
+			size_t got = segment_line_end(text, i, n, &got_pr);
+			bad += got != j || got_pr != pr;
+		}
+	}
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -271,6 +333,8 @@ int main(void)
 	tcase_add_test(tc, columns_emitted_column_by_column);
 	tcase_add_test(tc, double_space_in_prose_untouched);
 	tcase_add_test(tc, measure_matches_reference);
+	tcase_add_test(tc, printable_measure_matches_slow_path);
+	tcase_add_test(tc, line_end_matches_reference);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
