@@ -85,6 +85,14 @@ unsigned classify_words(const char *s, size_t n)
 				i += 8;
 				continue;
 			}
+		} else if (n >= 8) {
+			/* The last bytes, loaded from s + n - 8 and shifted down
+			 * (the lanes past the end read as 0, which is no letter). */
+			uint64_t x = swar_load(s + n - 8) >> 8 * (8 - (n - i));
+			if (!(x & SWAR_HIGH)) {
+				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
+				return w + swar_count(a & ~before);
+			}
 		}
 		unsigned char c = (unsigned char)s[i];
 		int wb;
