@@ -140,45 +140,31 @@ void segment_measure(const char *text, struct segment_line *l)
 		n--, l->width--;
 }
 
-/* The wrap width, or 0 when the text does not look hard-wrapped: at
- * least 8 lines end near the widest one, and they are a fifth of the
- * lines, or half of the lines at least half as wide (a whole-page dump
- * of lynx or w3m is mostly short menu lines around wrapped paragraphs).
- * Lines wider than cap are left out of the widest. */
-static unsigned wrap_width_below(const struct segment_line *ls, size_t n, unsigned cap)
+/* The widest wrap width. */
+#define WRAP_MAX 132
+
+/* Is the text wrapped at maxw: at least 8 of its nonblank lines end
+ * near maxw, and they are a fifth of the lines, or half of the wide
+ * lines (a whole-page dump of lynx or w3m is mostly short menu lines
+ * around wrapped paragraphs)? */
+static int wrapped(size_t near, size_t wide, size_t nonblank)
 {
-	unsigned maxw = 0;
-	size_t nonblank = 0, near = 0, wide = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!ls[i].blank) {
-			nonblank++;
-			unsigned lw = ls[i].indent + ls[i].width;
-			if (lw > maxw && lw <= cap)
-				maxw = lw;
-		}
-	if (maxw == 0 || maxw > 132)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!ls[i].blank) {
-			near += ls[i].indent + ls[i].width + 12 >= maxw;
-			wide += 2 * (ls[i].indent + ls[i].width) >= maxw;
-		}
-	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
+	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide);
 }
 
-static unsigned wrap_width(const struct segment_line *ls, size_t n)
+void segment_wrap_widths(const struct segment_line *ls, size_t n, unsigned *w, unsigned *fw)
 {
-	return wrap_width_below(ls, n, (unsigned)-1);
-}
-
-/* The width of a fixed-width rendering that is not wrapped (wrap_width
- * is 0), or 0: the wrap width once the one or two widest lines are left
- * out (w3m lets a table row that cannot shrink overflow its width). */
-static unsigned fixed_width(const struct segment_line *ls, size_t n)
-{
+	/* The three widest line widths, distinct, widest first, and how
+	 * many lines have each width (all past 132 in one count: no wrap
+	 * width is wider). */
 	unsigned top[3] = { 0, 0, 0 };
+	size_t nonblank = 0, count[WRAP_MAX + 2] = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		unsigned lw = ls[i].blank ? 0 : ls[i].indent + ls[i].width;
+		if (ls[i].blank)
+			continue;
+		nonblank++;
+		unsigned lw = ls[i].indent + ls[i].width;
+		count[lw <= WRAP_MAX ? lw : WRAP_MAX + 1]++;
 		if (lw <= top[2] || lw == top[0] || lw == top[1])
 			continue;
 		top[2] = lw;
@@ -188,10 +174,18 @@ static unsigned fixed_width(const struct segment_line *ls, size_t n)
 			top[k - 1] = t;
 		}
 	}
-	unsigned w = 0;
-	for (int k = 1; !w && k < 3 && top[k]; k++)
-		w = wrap_width_below(ls, n, top[k]);
-	return w;
+	*w = *fw = 0;
+	if (!top[0] || (top[0] > WRAP_MAX && top[1] > WRAP_MAX && top[2] > WRAP_MAX))
+		return;
+	/* From the top: count[v] becomes the lines at least v wide. */
+	for (int v = WRAP_MAX; v >= 0; v--)
+		count[v] += count[v + 1];
+	for (int k = 0; k < 3 && top[k] && !*fw; k++)
+		if (top[k] <= WRAP_MAX &&
+		    wrapped(count[top[k] > 12 ? top[k] - 12 : 0], count[(top[k] + 1) / 2], nonblank))
+			*fw = top[k];
+	if (*fw == top[0])
+		*w = *fw;
 }
 
 static int joins_next(const struct segment_line *a, const struct segment_line *b, unsigned w)
@@ -627,8 +621,9 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 			free(ls);
 		return rc;
 	}
-	unsigned w = (flags & CLEAN_F_NO_REWRAP) ? 0 : wrap_width(ls, n);
-	unsigned fw = (flags & CLEAN_F_NO_REWRAP) ? 0 : w ? w : fixed_width(ls, n);
+	unsigned w = 0, fw = 0;
+	if (!(flags & CLEAN_F_NO_REWRAP))
+		segment_wrap_widths(ls, n, &w, &fw);
 	struct segment_line *cols = NULL;
 	if (fw && (rc = split_columns(text, ls, n, fw, &cols, &n)) != CLEAN_OK) {
 		free(ls);

@@ -67,4 +67,16 @@ void segment_measure(const char *text, struct segment_line *l);
  */
 size_t segment_line_end(const char *s, size_t i, size_t n, unsigned char *printable);
 
+/*
+ * The wrap widths of lines ls[0..n): into *w the width the text is
+ * hard-wrapped at, or 0 when it does not look wrapped: W, the widest
+ * nonblank line (indent and width), is at most 132 and at least 8 lines
+ * end within 12 columns of it, and they are a fifth of the nonblank
+ * lines or half of those at least W / 2 wide. Into *fw the width of a
+ * fixed-width rendering: *w, or when that is 0 the same test at the
+ * second widest width, then the third (w3m lets a table row that cannot
+ * shrink overflow its width), or 0.
+ */
+void segment_wrap_widths(const struct segment_line *ls, size_t n, unsigned *w, unsigned *fw);
+
 #endif

@@ -316,6 +316,84 @@ START_TEST(line_end_matches_reference)
 }
 END_TEST
 
+/* The wrap widths as they were worked out before segment_wrap_widths:
+ * two passes over the lines for each width tried. */
+static unsigned wrap_below_ref(const struct segment_line *ls, size_t n, unsigned cap)
+{
+	unsigned maxw = 0;
+	size_t nonblank = 0, near = 0, wide = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ls[i].blank) {
+			nonblank++;
+			unsigned lw = ls[i].indent + ls[i].width;
+			if (lw > maxw && lw <= cap)
+				maxw = lw;
+		}
+	if (maxw == 0 || maxw > 132)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ls[i].blank) {
+			near += ls[i].indent + ls[i].width + 12 >= maxw;
+			wide += 2 * (ls[i].indent + ls[i].width) >= maxw;
+		}
+	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
+}
+
+static unsigned fixed_ref(const struct segment_line *ls, size_t n)
+{
+	unsigned top[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		unsigned lw = ls[i].blank ? 0 : ls[i].indent + ls[i].width;
+		if (lw <= top[2] || lw == top[0] || lw == top[1])
+			continue;
+		top[2] = lw;
+		for (int k = 2; k > 0 && top[k] > top[k - 1]; k--) {
+			unsigned t = top[k];
+			top[k] = top[k - 1];
+			top[k - 1] = t;
+		}
+	}
+	unsigned w = 0;
+	for (int k = 1; !w && k < 3 && top[k]; k++)
+		w = wrap_below_ref(ls, n, top[k]);
+	return w;
+}
+
+/* Random documents of lines around a width (some blank, some far wider,
+ * some narrow): segment_wrap_widths gives what the passes did. */
+START_TEST(wrap_widths_match_reference)
+{
+	struct segment_line ls[64];
+	unsigned seed = 5, bad = 0, nwrapped = 0, nfixed = 0;
+	for (int iter = 0; iter < 200000; iter++) {
+		size_t n = next_rand(&seed) % 64;
+		unsigned around = next_rand(&seed) % 150, spread = 1 + next_rand(&seed) % 40;
+		for (size_t i = 0; i < n; i++) {
+			unsigned r = next_rand(&seed) % 16, lw;
+			if (r == 0)
+				lw = 133 + next_rand(&seed) % 100;
+			else if (r < 4)
+				lw = next_rand(&seed) % (around + 1);
+			else
+				lw = around > spread ? around - next_rand(&seed) % spread : around;
+			memset(&ls[i], 0, sizeof ls[i]);
+			ls[i].blank = next_rand(&seed) % 6 == 0;
+			ls[i].indent = ls[i].blank || !lw ? 0 : next_rand(&seed) % (lw < 4 ? lw : 4);
+			ls[i].width = ls[i].blank ? 0 : lw - ls[i].indent;
+		}
+		unsigned w, fw, rw = wrap_below_ref(ls, n, (unsigned)-1);
+		unsigned rfw = rw ? rw : fixed_ref(ls, n);
+		segment_wrap_widths(ls, n, &w, &fw);
+		bad += w != rw || fw != rfw;
+		nwrapped += rw != 0;
+		nfixed += !rw && rfw;
+	}
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_gt(nwrapped, 1000);   /* both kinds are tried */
+	ck_assert_uint_gt(nfixed, 1000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -335,6 +413,7 @@ int main(void)
 	tcase_add_test(tc, measure_matches_reference);
 	tcase_add_test(tc, printable_measure_matches_slow_path);
 	tcase_add_test(tc, line_end_matches_reference);
+	tcase_add_test(tc, wrap_widths_match_reference);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
