@@ -69,6 +69,15 @@ static void measure_printable(const char *s, size_t n, struct segment_line *l)
 	l->width = (unsigned)(n - i);
 }
 
+int segment_narrow_lead(unsigned char c)
+{
+	/* C4-CA: U+0100-U+02BF (Latin Extended-A and B, IPA, modifier
+	 * letters); D0-D1: U+0400-U+047F (Cyrillic). Not C3 (Latin-1): its
+	 * letters come one at a time among ASCII, where the run costs more
+	 * than it saves. */
+	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
+}
+
 void segment_measure(const char *text, struct segment_line *l)
 {
 	if (l->printable) {
@@ -126,6 +135,16 @@ void segment_measure(const char *text, struct segment_line *l)
 		if ((unsigned char)s[i] < 0x80) {
 			l->width += ascii_width(s, n, &i);
 			cp = (unsigned char)s[i - 1];
+		} else if (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+		           ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			/* A run of letters a column each (Cyrillic, Latin
+			 * Extended), two bytes at a time, not one by one. */
+			do {
+				i += 2;
+				l->width++;
+			} while (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+			         ((unsigned char)s[i + 1] & 0xC0) == 0x80);
+			cp = 0x100;   /* none of them is CJK */
 		} else {
 			cp = uprop_next(s, n, &i);
 			l->width += uprop_width(cp);

@@ -228,6 +228,7 @@ START_TEST(measure_matches_reference)
 	static const char *const atoms[] = {
 		"a", "Z", "7", " ", " ", "\t", "\x01", "\x7f", ".", "\xc3\xa9",
 		"\xd0\xbe", "\xe4\xb8\xad", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xcc\x81",
+		"\xd1\x8f", "\xd0\xbe\xd0\xbe", "\xc4\x81", "\xca\xbf", "\xd2\x83",
 	};
 	char text[128];
 	unsigned seed = 1;
@@ -394,6 +395,23 @@ START_TEST(wrap_widths_match_reference)
 }
 END_TEST
 
+/* Every character of a narrow lead is one column wide, so
+ * segment_measure may count them two bytes at a time. */
+START_TEST(narrow_leads_are_narrow)
+{
+	unsigned leads = 0, bad = 0;
+	for (unsigned c = 0xC2; c < 0xE0; c++) {
+		if (!segment_narrow_lead((unsigned char)c))
+			continue;
+		leads++;
+		for (unsigned t = 0x80; t < 0xC0; t++)
+			bad += uprop_width((int32_t)((c & 0x1F) << 6 | (t & 0x3F))) != 1;
+	}
+	ck_assert_uint_gt(leads, 0);
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -414,6 +432,7 @@ int main(void)
 	tcase_add_test(tc, printable_measure_matches_slow_path);
 	tcase_add_test(tc, line_end_matches_reference);
 	tcase_add_test(tc, wrap_widths_match_reference);
+	tcase_add_test(tc, narrow_leads_are_narrow);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
