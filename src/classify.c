@@ -85,12 +85,22 @@ unsigned classify_words(const char *s, size_t n)
 	for (size_t i = 0; i < n;) {
 		if (n - i >= 8) {  /* eight ASCII bytes: count the word starts */
 			uint64_t x = swar_load(s + i);
-			if (!(x & SWAR_HIGH)) {
+			uint64_t high = x & SWAR_HIGH;
+			if (!high) {
 				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
 				w += swar_count(a & ~before);
 				in = (int)(a >> 63);
 				i += 8;
 				continue;
+			}
+			/* The ASCII lanes below the first byte >= 0x80 in one go
+			 * (those above masked to 0, no letter). */
+			unsigned k = (unsigned)__builtin_ctzll(high) / 8;
+			if (k >= 2) {
+				uint64_t a = swar_alnum(x & (((uint64_t)1 << 8 * k) - 1));
+				w += swar_count(a & ~(a << 8 | (in ? 0x80u : 0)));
+				in = (int)(a >> (8 * k - 1) & 1);
+				i += k;
 			}
 		} else if (n >= 8) {
 			/* The last bytes, loaded from s + n - 8 and shifted down
