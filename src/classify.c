@@ -71,6 +71,13 @@ static inline uint64_t swar_alnum(uint64_t x)
 	       (swar_ge(y, 'a') & ~swar_ge(y, 'z' + 1));
 }
 
+int classify_letter_lead(unsigned char c)
+{
+	/* C4-CA: U+0100-U+02BF (Latin Extended-A and B, IPA, modifier
+	 * letters); D0-D1: U+0400-U+047F (Cyrillic). */
+	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
+}
+
 unsigned classify_words(const char *s, size_t n)
 {
 	unsigned w = 0;
@@ -78,12 +85,30 @@ unsigned classify_words(const char *s, size_t n)
 	for (size_t i = 0; i < n;) {
 		if (n - i >= 8) {  /* eight ASCII bytes: count the word starts */
 			uint64_t x = swar_load(s + i);
-			if (!(x & SWAR_HIGH)) {
+			uint64_t high = x & SWAR_HIGH;
+			if (!high) {
 				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
 				w += swar_count(a & ~before);
 				in = (int)(a >> 63);
 				i += 8;
 				continue;
+			}
+			/* The ASCII lanes below the first byte >= 0x80 in one go
+			 * (those above masked to 0, no letter). */
+			unsigned k = (unsigned)__builtin_ctzll(high) / 8;
+			if (k >= 2) {
+				uint64_t a = swar_alnum(x & (((uint64_t)1 << 8 * k) - 1));
+				w += swar_count(a & ~(a << 8 | (in ? 0x80u : 0)));
+				in = (int)(a >> (8 * k - 1) & 1);
+				i += k;
+			}
+		} else if (n >= 8) {
+			/* The last bytes, loaded from s + n - 8 and shifted down
+			 * (the lanes past the end read as 0, which is no letter). */
+			uint64_t x = swar_load(s + n - 8) >> 8 * (8 - (n - i));
+			if (!(x & SWAR_HIGH)) {
+				uint64_t a = swar_alnum(x), before = a << 8 | (in ? 0x80u : 0);
+				return w + swar_count(a & ~before);
 			}
 		}
 		unsigned char c = (unsigned char)s[i];
@@ -97,6 +122,11 @@ unsigned classify_words(const char *s, size_t n)
 			wb = alnum_category(uprop_category((int32_t)((c & 0x1Fu) << 6 |
 			                                              ((unsigned char)s[i + 1] & 0x3Fu))));
 			i += 2;
+			/* Inside a word, letters of a block that holds only
+			 * letters: no word starts, two bytes at a time. */
+			while (wb && n - i >= 2 && classify_letter_lead((unsigned char)s[i]) &&
+			       ((unsigned char)s[i + 1] & 0xC0) == 0x80)
+				i += 2;
 		} else {
 			wb = next_is_alnum(s, n, &i);
 		}

@@ -100,6 +100,17 @@ static inline size_t utf8_common(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Are the eight bytes w (swar_load order) four well-formed two-byte
+ * characters: leads C2-DF (110xxxxx, not C0 or C1) in the even lanes,
+ * continuations (10xxxxxx) in the odd ones? */
+static inline int utf8_pairs4(uint64_t w)
+{
+	const uint64_t lead = 0x00FF00FF00FF00FFull;
+	return (w & 0xC0E0C0E0C0E0C0E0ull) == 0x80C080C080C080C0ull &&
+	       (((w & lead & SWAR_ONES * 0x1E) + (lead & SWAR_ONES * 0x7F)) & SWAR_HIGH & lead) ==
+	       (SWAR_HIGH & lead);
+}
+
 int utf8_valid(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -122,8 +133,13 @@ int utf8_valid(const char *str, size_t n)
 			i++;
 			continue;
 		}
-		/* Then the run of multibyte characters there. */
+		/* Then the run of multibyte characters there: four two-byte
+		 * characters (Cyrillic, Greek...) at a time while they last. */
 		do {
+			if (n - i >= 8 && utf8_pairs4(swar_load(s + i))) {
+				i += 8;
+				continue;
+			}
 			k = utf8_common(s + i, n - i);
 			if (!k) {
 				k = utf8_scan(s + i, n - i, &ok);

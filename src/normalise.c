@@ -393,6 +393,13 @@ static inline size_t norm_simple(const unsigned char *u, size_t i, size_t n,
 	return k;
 }
 
+int norm_stable_lead(unsigned char c)
+{
+	/* C4-C9: U+0100-U+027F (Latin Extended-A and B, IPA); D0-D1:
+	 * U+0400-U+047F (Cyrillic). */
+	return (c >= 0xC4 && c <= 0xC9) || c == 0xD0 || c == 0xD1;
+}
+
 /* The end of the run from u[i] of plain ASCII and simple characters, with
  * single spaces between them (never first: a space may be due), which the
  * general path copies in one piece. */
@@ -406,6 +413,10 @@ static size_t norm_run(const unsigned char *u, size_t i, size_t n, unsigned flag
 			return i;
 		if (u[i] >= 0x80 && (k = norm_simple(u, i, n, flags))) {
 			i += k;
+			/* The letters after it, two bytes at a time while they
+			 * are of a block norm_simple takes whole. */
+			while (n - i >= 2 && norm_stable_lead(u[i]) && (u[i + 1] & 0xC0) == 0x80)
+				i += 2;
 			continue;
 		}
 		if (u[i] != ' ' || i == start || i + 1 >= n)

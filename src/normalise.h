@@ -51,4 +51,9 @@ int norm_line(const char *s, size_t n, unsigned flags, struct buf *out);
  * not: Korean puts spaces between words. */
 int norm_is_cjk(unsigned cp);
 
+/* Is c the first byte of a two-byte UTF-8 sequence whose 64 characters
+ * norm_line keeps as they are, whatever the flags (kept, NFC-stable with
+ * combining class 0, never folded)? Internal; here for the unit tests. */
+int norm_stable_lead(unsigned char c);
+
 #endif

@@ -48,8 +48,42 @@ static unsigned ascii_width(const char *s, size_t n, size_t *i)
 	return w;
 }
 
+/* segment_measure of a line of printable ASCII: a column a byte, no CJK,
+ * so only the indent, the first space and the trailing spaces are
+ * looked for. */
+static void measure_printable(const char *s, size_t n, struct segment_line *l)
+{
+	size_t i = 0, j;
+	while (i < n && s[i] == ' ')
+		i++;
+	l->indent = (unsigned)i;
+	l->blank = i == n;
+	if (l->blank)
+		return;
+	l->item = (unsigned char)is_item_start(s + i, n - i);
+	const char *sp = memchr(s + i, ' ', n - i);
+	j = sp ? (size_t)(sp - s) : n;
+	l->firstword = (unsigned)(j - i);
+	while (s[n - 1] == ' ')   /* s[i] is not a space */
+		n--;
+	l->width = (unsigned)(n - i);
+}
+
+int segment_narrow_lead(unsigned char c)
+{
+	/* C4-CA: U+0100-U+02BF (Latin Extended-A and B, IPA, modifier
+	 * letters); D0-D1: U+0400-U+047F (Cyrillic). Not C3 (Latin-1): its
+	 * letters come one at a time among ASCII, where the run costs more
+	 * than it saves. */
+	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
+}
+
 void segment_measure(const char *text, struct segment_line *l)
 {
+	if (l->printable) {
+		measure_printable(text + l->off, l->len, l);
+		return;
+	}
 	const char *s = text + l->off;
 	size_t n = l->len, i = 0, k;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -101,6 +135,16 @@ void segment_measure(const char *text, struct segment_line *l)
 		if ((unsigned char)s[i] < 0x80) {
 			l->width += ascii_width(s, n, &i);
 			cp = (unsigned char)s[i - 1];
+		} else if (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+		           ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+			/* A run of letters a column each (Cyrillic, Latin
+			 * Extended), two bytes at a time, not one by one. */
+			do {
+				i += 2;
+				l->width++;
+			} while (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+			         ((unsigned char)s[i + 1] & 0xC0) == 0x80);
+			cp = 0x100;   /* none of them is CJK */
 		} else {
 			cp = uprop_next(s, n, &i);
 			l->width += uprop_width(cp);
@@ -115,45 +159,31 @@ void segment_measure(const char *text, struct segment_line *l)
 		n--, l->width--;
 }
 
-/* The wrap width, or 0 when the text does not look hard-wrapped: at
- * least 8 lines end near the widest one, and they are a fifth of the
- * lines, or half of the lines at least half as wide (a whole-page dump
- * of lynx or w3m is mostly short menu lines around wrapped paragraphs).
- * Lines wider than cap are left out of the widest. */
-static unsigned wrap_width_below(const struct segment_line *ls, size_t n, unsigned cap)
+/* The widest wrap width. */
+#define WRAP_MAX 132
+
+/* Is the text wrapped at maxw: at least 8 of its nonblank lines end
+ * near maxw, and they are a fifth of the lines, or half of the wide
+ * lines (a whole-page dump of lynx or w3m is mostly short menu lines
+ * around wrapped paragraphs)? */
+static int wrapped(size_t near, size_t wide, size_t nonblank)
 {
-	unsigned maxw = 0;
-	size_t nonblank = 0, near = 0, wide = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!ls[i].blank) {
-			nonblank++;
-			unsigned lw = ls[i].indent + ls[i].width;
-			if (lw > maxw && lw <= cap)
-				maxw = lw;
-		}
-	if (maxw == 0 || maxw > 132)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!ls[i].blank) {
-			near += ls[i].indent + ls[i].width + 12 >= maxw;
-			wide += 2 * (ls[i].indent + ls[i].width) >= maxw;
-		}
-	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
+	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide);
 }
 
-static unsigned wrap_width(const struct segment_line *ls, size_t n)
+void segment_wrap_widths(const struct segment_line *ls, size_t n, unsigned *w, unsigned *fw)
 {
-	return wrap_width_below(ls, n, (unsigned)-1);
-}
-
-/* The width of a fixed-width rendering that is not wrapped (wrap_width
- * is 0), or 0: the wrap width once the one or two widest lines are left
- * out (w3m lets a table row that cannot shrink overflow its width). */
-static unsigned fixed_width(const struct segment_line *ls, size_t n)
-{
+	/* The three widest line widths, distinct, widest first, and how
+	 * many lines have each width (all past 132 in one count: no wrap
+	 * width is wider). */
 	unsigned top[3] = { 0, 0, 0 };
+	size_t nonblank = 0, count[WRAP_MAX + 2] = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		unsigned lw = ls[i].blank ? 0 : ls[i].indent + ls[i].width;
+		if (ls[i].blank)
+			continue;
+		nonblank++;
+		unsigned lw = ls[i].indent + ls[i].width;
+		count[lw <= WRAP_MAX ? lw : WRAP_MAX + 1]++;
 		if (lw <= top[2] || lw == top[0] || lw == top[1])
 			continue;
 		top[2] = lw;
@@ -163,10 +193,18 @@ static unsigned fixed_width(const struct segment_line *ls, size_t n)
 			top[k - 1] = t;
 		}
 	}
-	unsigned w = 0;
-	for (int k = 1; !w && k < 3 && top[k]; k++)
-		w = wrap_width_below(ls, n, top[k]);
-	return w;
+	*w = *fw = 0;
+	if (!top[0] || (top[0] > WRAP_MAX && top[1] > WRAP_MAX && top[2] > WRAP_MAX))
+		return;
+	/* From the top: count[v] becomes the lines at least v wide. */
+	for (int v = WRAP_MAX; v >= 0; v--)
+		count[v] += count[v + 1];
+	for (int k = 0; k < 3 && top[k] && !*fw; k++)
+		if (top[k] <= WRAP_MAX &&
+		    wrapped(count[top[k] > 12 ? top[k] - 12 : 0], count[(top[k] + 1) / 2], nonblank))
+			*fw = top[k];
+	if (*fw == top[0])
+		*w = *fw;
 }
 
 static int joins_next(const struct segment_line *a, const struct segment_line *b, unsigned w)
@@ -178,18 +216,36 @@ static int joins_next(const struct segment_line *a, const struct segment_line *b
 	return a->indent + a->width + 1 + b->firstword > w;
 }
 
-/* The first \n or \r in s[i..n), or n: where a line ends. One pass
- * (lines are short: a memchr call for each character costs more). */
-static size_t line_end(const char *s, size_t i, size_t n)
+/* The lanes of w (any bytes) that are not printable ASCII: >= 0x7F or
+ * below ' '. */
+static inline uint64_t swar_unprintable(uint64_t w)
 {
+	uint64_t x = w & ~SWAR_HIGH;
+	return (w | ~(x + SWAR_ONES * 0x60) | (x + SWAR_ONES)) & SWAR_HIGH;
+}
+
+size_t segment_line_end(const char *s, size_t i, size_t n, unsigned char *printable)
+{
+	*printable = 1;
 	for (; n - i >= 8; i += 8) {
-		uint64_t w = swar_load(s + i);
-		uint64_t m = swar_eq(w, '\n') | swar_eq(w, '\r');
-		if (m)   /* the lowest lane is the first byte */
-			return i + (size_t)__builtin_ctzll(m) / 8;
+		uint64_t m = swar_unprintable(swar_load(s + i));
+		if (!m)
+			continue;
+		/* the lowest lane is the first byte */
+		size_t j = i + (size_t)__builtin_ctzll(m) / 8;
+		if (s[j] == '\n' || s[j] == '\r')
+			return j;
+		*printable = 0;
+		for (i = j + 1; n - i >= 8; i += 8) {
+			uint64_t w = swar_load(s + i);
+			if ((m = swar_eq(w, '\n') | swar_eq(w, '\r')) != 0)
+				return i + (size_t)__builtin_ctzll(m) / 8;
+		}
+		break;
 	}
-	while (i < n && s[i] != '\n' && s[i] != '\r')
-		i++;
+	for (; i < n && s[i] != '\n' && s[i] != '\r'; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
+			*printable = 0;
 	return i;
 }
 
@@ -202,7 +258,8 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 	if (!ls)
 		return CLEAN_ENOMEM;
 	while (i < len) {
-		size_t j = line_end(text, i, len);
+		unsigned char printable;
+		size_t j = segment_line_end(text, i, len, &printable);
 		if (j - i > max_line) {
 			free(ls);
 			return CLEAN_ETOOBIG;
@@ -215,7 +272,8 @@ static int split_lines(const char *text, size_t len, size_t max_line,
 			}
 			ls = p;
 		}
-		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n };
+		ls[n] = (struct segment_line){ .off = i, .len = j - i, .lineno = n,
+		                               .printable = printable };
 		segment_measure(text, &ls[n]);
 		n++;
 		if (j < len && text[j] == '\r' && j + 1 < len && text[j + 1] == '\n')
@@ -582,8 +640,9 @@ int segment_text(struct clean_doc *d, const char *text, size_t len,
 			free(ls);
 		return rc;
 	}
-	unsigned w = (flags & CLEAN_F_NO_REWRAP) ? 0 : wrap_width(ls, n);
-	unsigned fw = (flags & CLEAN_F_NO_REWRAP) ? 0 : w ? w : fixed_width(ls, n);
+	unsigned w = 0, fw = 0;
+	if (!(flags & CLEAN_F_NO_REWRAP))
+		segment_wrap_widths(ls, n, &w, &fw);
 	struct segment_line *cols = NULL;
 	if (fw && (rc = split_columns(text, ls, n, fw, &cols, &n)) != CLEAN_OK) {
 		free(ls);

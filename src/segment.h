@@ -43,6 +43,7 @@ struct segment_line {
 	unsigned indent;     /* leading spaces */
 	unsigned firstword;  /* display columns of the first word */
 	unsigned char blank, item, cjk_end, cjk_start;
+	unsigned char printable; /* every byte is 0x20-0x7E (set before measuring) */
 };
 
 /*
@@ -52,8 +53,35 @@ struct segment_line {
  * is one, a control none) less trailing spaces and tabs; firstword, the
  * columns before the first ' ' (a CJK first character is a word); item,
  * it starts a list item; cjk_start and cjk_end, the first character and
- * the last (a trailing space counts) are CJK (norm_is_cjk).
+ * the last (a trailing space counts) are CJK (norm_is_cjk). When
+ * l->printable is set it is trusted: the line is measured without
+ * looking at each byte.
  */
 void segment_measure(const char *text, struct segment_line *l);
+
+/* Is c the first byte of a two-byte UTF-8 sequence whose 64 characters
+ * are all one column wide (uprop_width)? Internal; here for the unit
+ * tests, which check it against uprop. */
+int segment_narrow_lead(unsigned char c);
+
+/*
+ * The end of the line from s[i] in s[0..n): the first '\n' or '\r' from
+ * i, or n. *printable is set to whether the bytes in between are all
+ * printable ASCII (0x20-0x7E). Eight bytes at a time: the test for the
+ * end and the test for printable are the same one until a byte fails it.
+ */
+size_t segment_line_end(const char *s, size_t i, size_t n, unsigned char *printable);
+
+/*
+ * The wrap widths of lines ls[0..n): into *w the width the text is
+ * hard-wrapped at, or 0 when it does not look wrapped: W, the widest
+ * nonblank line (indent and width), is at most 132 and at least 8 lines
+ * end within 12 columns of it, and they are a fifth of the nonblank
+ * lines or half of those at least W / 2 wide. Into *fw the width of a
+ * fixed-width rendering: *w, or when that is 0 the same test at the
+ * second widest width, then the third (w3m lets a table row that cannot
+ * shrink overflow its width), or 0.
+ */
+void segment_wrap_widths(const struct segment_line *ls, size_t n, unsigned *w, unsigned *fw);
 
 #endif

@@ -23,22 +23,6 @@ static inline uint64_t swar_load(const void *p)
 	memcpy(&w, p, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	w = __builtin_bswap64(w);
-/* Up to eight bytes of s[0..n) from s[i] (i < n), the lanes past the
- * end reading as 0, into *w; returns how many bytes w holds (8, or n - i
- * at the end), or 0 when n < 8 (then nothing is loaded). The last bytes
- * are loaded from s + n - 8 and shifted down: nothing outside s is read. */
-static inline size_t swar_load_upto(const char *s, size_t i, size_t n, uint64_t *w)
-{
-	if (n - i >= 8) {
-		*w = swar_load(s + i);
-		return 8;
-	}
-	if (n < 8)
-		return 0;
-	*w = swar_load(s + n - 8) >> (8 * (8 - (n - i)));
-	return n - i;
-}
-
 #endif
 	return w;
 }

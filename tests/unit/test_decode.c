@@ -81,8 +81,9 @@ START_TEST(valid_matches_reference)
 {
 	static const char *const atoms[] = {
 		"a", "bcdefgh", " ", "\xC3\xA9", "\xD0\xBE", "\xE2\x80\x99", "\xF0\x9F\x98\x80",
-		"\xE0\xA0\x80", "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\x80", "\xC3", "\xE2\x80",
-		"\xED\xA0\x80", "\xC0\xAF", "\xF5", "\xFF",
+		"\xE0\xA0\x80", "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF",
+		"\xD0\xBE\xD1\x8F\xCE\xB1\xDF\xBF", /* four two-byte characters */
+		"\x80", "\xC3", "\xE2\x80", "\xED\xA0\x80", "\xC0\xAF", "\xF5", "\xFF", "\xC1\xBF",
 	};
 	unsigned char text[96];
 	unsigned seed = 7;
@@ -94,7 +95,7 @@ START_TEST(valid_matches_reference)
 			seed = seed * 1103515245u + 12345u;
 			unsigned r = (seed >> 16) % 64;
 			/* mostly valid atoms, a broken one now and then */
-			const char *a = atoms[r < 60 ? r % 10 : 10 + r % 7];
+			const char *a = atoms[r < 60 ? r % 11 : 11 + r % 8];
 			memcpy(text + len, a, strlen(a));
 			len += strlen(a);
 		}

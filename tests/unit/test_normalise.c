@@ -302,12 +302,46 @@ START_TEST(two_byte_characters_as_nfc)
 }
 END_TEST
 
+/* Every character of a stable lead, in runs after a letter that takes
+ * norm_simple's path, comes out as it went in (it is its own NFC) with
+ * and without NORM_ASCII. */
+START_TEST(stable_leads_kept_in_runs)
+{
+	unsigned leads = 0, bad = 0;
+	for (unsigned c = 0xC2; c < 0xE0; c++) {
+		if (!norm_stable_lead((unsigned char)c))
+			continue;
+		leads++;
+		for (unsigned t = 0x80; t < 0xC0; t++) {
+			/* "a" "é" then the character three times, a space, it again */
+			char in[16] = { 'a', '\xc3', '\xa9', (char)c, (char)t, (char)c, (char)t,
+			                (char)c, (char)t, ' ', (char)c, (char)t };
+			utf8proc_uint8_t *want = NULL;
+			ck_assert(utf8proc_map((const utf8proc_uint8_t *)in, 12, &want,
+			                       UTF8PROC_STABLE | UTF8PROC_COMPOSE) >= 0);
+			for (unsigned flags = 0; flags <= NORM_ASCII; flags += NORM_ASCII) {
+				struct buf out;
+				buf_init(&out, 0);
+				bad += norm_line(in, 12, flags, &out) != CLEAN_OK ||
+				       out.len != 12 || memcmp(out.ptr, in, 12) != 0 ||
+				       memcmp(want, in, 12) != 0;
+				buf_release(&out);
+			}
+			free(want);
+		}
+	}
+	ck_assert_uint_gt(leads, 0);
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 static Suite *normalise_suite(void)
 {
 	Suite *s = suite_create("normalise");
 	TCase *tc = tcase_create("norm_line");
 	tcase_add_test(tc, plain_ascii);
 	tcase_add_test(tc, two_byte_characters_as_nfc);
+	tcase_add_test(tc, stable_leads_kept_in_runs);
 	tcase_add_test(tc, appends);
 	tcase_add_test(tc, entities_named);
 	tcase_add_test(tc, entities_once);

@@ -228,6 +228,7 @@ START_TEST(measure_matches_reference)
 	static const char *const atoms[] = {
 		"a", "Z", "7", " ", " ", "\t", "\x01", "\x7f", ".", "\xc3\xa9",
 		"\xd0\xbe", "\xe4\xb8\xad", "\xe2\x80\x94", "\xf0\x9f\x98\x80", "\xcc\x81",
+		"\xd1\x8f", "\xd0\xbe\xd0\xbe", "\xc4\x81", "\xca\xbf", "\xd2\x83",
 	};
 	char text[128];
 	unsigned seed = 1;
@@ -254,6 +255,163 @@ START_TEST(measure_matches_reference)
 }
 END_TEST
 
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* Lines of printable ASCII (spaces, list markers, punctuation) measured
+ * with printable set: what the slow path and the reference give. */
+START_TEST(printable_measure_matches_slow_path)
+{
+	static const char *const atoms[] = {
+		"a", "Z", "7", " ", " ", "  ", ".", "* ", "- ", "1. ", "12) ", "&", "~",
+	};
+	char text[128];
+	unsigned seed = 7, bad = 0;
+	for (int iter = 0; iter < 50000; iter++) {
+		size_t len = 0, want = next_rand(&seed) % 48;
+		while (len < want) {
+			const char *a = atoms[next_rand(&seed) % (sizeof atoms / sizeof atoms[0])];
+			memcpy(text + 3 + len, a, strlen(a));
+			len += strlen(a);
+		}
+		struct segment_line fast = { .off = 3, .len = len, .printable = 1 };
+		struct segment_line slow = { .off = 3, .len = len }, ref = slow;
+		segment_measure(text, &fast);
+		segment_measure(text, &slow);
+		measure_ref(text, &ref);
+		fast.printable = 0;
+		bad += memcmp(&fast, &slow, sizeof fast) != 0 || fast.width != ref.width ||
+		       fast.firstword != ref.firstword || fast.indent != ref.indent ||
+		       fast.blank != ref.blank;
+	}
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
+/* segment_line_end against a byte at a time, from every start in random
+ * text of printable bytes, line ends, controls and bytes >= 0x7F. */
+START_TEST(line_end_matches_reference)
+{
+	static const char bytes[] = "ab c.&\n\r\t\x01\x7f\x80\xc3\xa9\xff";
+	char text[96];
+	unsigned seed = 11, bad = 0;
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = next_rand(&seed) % sizeof text;
+		int odd = next_rand(&seed) % 4;   /* how often a byte is not a letter */
+		for (size_t k = 0; k < n; k++)
+			text[k] = next_rand(&seed) % 8 < (unsigned)odd
+			          ? bytes[next_rand(&seed) % (sizeof bytes - 1)] : 'x';
+		for (size_t i = 0; i <= n; i++) {
+			size_t j = i;
+			unsigned char pr = 1, got_pr;
+			for (; j < n && text[j] != '\n' && text[j] != '\r'; j++)
+				pr &= (unsigned char)text[j] >= 0x20 && (unsigned char)text[j] < 0x7F;
+			size_t got = segment_line_end(text, i, n, &got_pr);
+			bad += got != j || got_pr != pr;
+		}
+	}
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
+/* The wrap widths as they were worked out before segment_wrap_widths:
+ * two passes over the lines for each width tried. */
+static unsigned wrap_below_ref(const struct segment_line *ls, size_t n, unsigned cap)
+{
+	unsigned maxw = 0;
+	size_t nonblank = 0, near = 0, wide = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ls[i].blank) {
+			nonblank++;
+			unsigned lw = ls[i].indent + ls[i].width;
+			if (lw > maxw && lw <= cap)
+				maxw = lw;
+		}
+	if (maxw == 0 || maxw > 132)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ls[i].blank) {
+			near += ls[i].indent + ls[i].width + 12 >= maxw;
+			wide += 2 * (ls[i].indent + ls[i].width) >= maxw;
+		}
+	return near >= 8 && (near * 5 >= nonblank || near * 2 >= wide) ? maxw : 0;
+}
+
+static unsigned fixed_ref(const struct segment_line *ls, size_t n)
+{
+	unsigned top[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		unsigned lw = ls[i].blank ? 0 : ls[i].indent + ls[i].width;
+		if (lw <= top[2] || lw == top[0] || lw == top[1])
+			continue;
+		top[2] = lw;
+		for (int k = 2; k > 0 && top[k] > top[k - 1]; k--) {
+			unsigned t = top[k];
+			top[k] = top[k - 1];
+			top[k - 1] = t;
+		}
+	}
+	unsigned w = 0;
+	for (int k = 1; !w && k < 3 && top[k]; k++)
+		w = wrap_below_ref(ls, n, top[k]);
+	return w;
+}
+
+/* Random documents of lines around a width (some blank, some far wider,
+ * some narrow): segment_wrap_widths gives what the passes did. */
+START_TEST(wrap_widths_match_reference)
+{
+	struct segment_line ls[64];
+	unsigned seed = 5, bad = 0, nwrapped = 0, nfixed = 0;
+	for (int iter = 0; iter < 200000; iter++) {
+		size_t n = next_rand(&seed) % 64;
+		unsigned around = next_rand(&seed) % 150, spread = 1 + next_rand(&seed) % 40;
+		for (size_t i = 0; i < n; i++) {
+			unsigned r = next_rand(&seed) % 16, lw;
+			if (r == 0)
+				lw = 133 + next_rand(&seed) % 100;
+			else if (r < 4)
+				lw = next_rand(&seed) % (around + 1);
+			else
+				lw = around > spread ? around - next_rand(&seed) % spread : around;
+			memset(&ls[i], 0, sizeof ls[i]);
+			ls[i].blank = next_rand(&seed) % 6 == 0;
+			ls[i].indent = ls[i].blank || !lw ? 0 : next_rand(&seed) % (lw < 4 ? lw : 4);
+			ls[i].width = ls[i].blank ? 0 : lw - ls[i].indent;
+		}
+		unsigned w, fw, rw = wrap_below_ref(ls, n, (unsigned)-1);
+		unsigned rfw = rw ? rw : fixed_ref(ls, n);
+		segment_wrap_widths(ls, n, &w, &fw);
+		bad += w != rw || fw != rfw;
+		nwrapped += rw != 0;
+		nfixed += !rw && rfw;
+	}
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_uint_gt(nwrapped, 1000);   /* both kinds are tried */
+	ck_assert_uint_gt(nfixed, 1000);
+}
+END_TEST
+
+/* Every character of a narrow lead is one column wide, so
+ * segment_measure may count them two bytes at a time. */
+START_TEST(narrow_leads_are_narrow)
+{
+	unsigned leads = 0, bad = 0;
+	for (unsigned c = 0xC2; c < 0xE0; c++) {
+		if (!segment_narrow_lead((unsigned char)c))
+			continue;
+		leads++;
+		for (unsigned t = 0x80; t < 0xC0; t++)
+			bad += uprop_width((int32_t)((c & 0x1F) << 6 | (t & 0x3F))) != 1;
+	}
+	ck_assert_uint_gt(leads, 0);
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -271,6 +429,10 @@ int main(void)
 	tcase_add_test(tc, columns_emitted_column_by_column);
 	tcase_add_test(tc, double_space_in_prose_untouched);
 	tcase_add_test(tc, measure_matches_reference);
+	tcase_add_test(tc, printable_measure_matches_slow_path);
+	tcase_add_test(tc, line_end_matches_reference);
+	tcase_add_test(tc, wrap_widths_match_reference);
+	tcase_add_test(tc, narrow_leads_are_narrow);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
