@@ -25,6 +25,9 @@ struct verdict {
 /* The longest line a drop, edge or tail rule may remove whole. */
 #define RULE_MAX_WORDS 80
 #define RULE_MAX_BYTES 1500
+/* Prose words before the first commenter line of a thread: an article
+ * came first (a forum page whose first post starts the page is left). */
+#define THREAD_MIN_BEFORE 40
 /* Strip passes per line: enough for an alt tail and a credit. */
 #define STRIP_PASSES 4
 
@@ -366,17 +369,15 @@ static void drop_tails(struct clean_doc *d, const struct verdict *v)
 }
 
 /* A comment thread: from the first of two or more commenter lines ("12.
- * name says:") past the first tenth of the document's prose words (a
- * thread may be longer than its article) to the end, everything but keep lines goes, by the first commenter line's rule
+ * name says:") after THREAD_MIN_BEFORE prose words (a thread may be
+ * much longer than its article) to the end, everything but keep lines goes, by the first commenter line's rule
  * (the model does not take a thread's long comments back). */
 static void drop_thread(struct clean_doc *d, const struct verdict *v)
 {
-	size_t n = d->nsegs, total = 0, before = 0, first = n;
+	size_t n = d->nsegs, before = 0, first = n;
 	int seen = 0;
-	for (size_t i = 0; i < n; i++)
-		total += v[i].prose ? v[i].words : 0;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].thread >= 0 && before * 10 >= total) {
+		if (v[i].thread >= 0 && before >= THREAD_MIN_BEFORE) {
 			if (first == n)
 				first = i;
 			seen++;
