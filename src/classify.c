@@ -15,7 +15,7 @@
 
 /* What the rules said of one segment. */
 struct verdict {
-	int drop, edge, tail, keep;  /* rule index or -1 */
+	int drop, edge, tail, keep, thread;  /* rule index or -1 */
 	unsigned words;
 	unsigned char shortline, prose;
 };
@@ -25,6 +25,9 @@ struct verdict {
 /* The longest line a drop, edge or tail rule may remove whole. */
 #define RULE_MAX_WORDS 80
 #define RULE_MAX_BYTES 1500
+/* Prose words before the first commenter line of a thread: an article
+ * came first (a forum page whose first post starts the page is left). */
+#define THREAD_MIN_BEFORE 40
 /* Strip passes per line: enough for an alt tail and a credit. */
 #define STRIP_PASSES 4
 
@@ -258,7 +261,7 @@ static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
 {
 	const struct pat_set *ps = d->ctx->pat;
 	struct pat_hit hits[PAT_MAX_HITS];
-	*v = (struct verdict){ .drop = -1, .edge = -1, .tail = -1, .keep = -1 };
+	*v = (struct verdict){ .drop = -1, .edge = -1, .tail = -1, .keep = -1, .thread = -1 };
 	int n;
 	int stripped = strip_segment(d, g, pre, tmp, hits, &n);
 	const char *s = seg_text(d, g);
@@ -285,6 +288,7 @@ static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
 		case PAT_EDGE: if (v->edge < 0) v->edge = r; break;
 		case PAT_TAIL: if (v->tail < 0) v->tail = r; break;
 		case PAT_KEEP: if (v->keep < 0) v->keep = r; break;
+		case PAT_THREAD: if (v->thread < 0) v->thread = r; break;
 		default: break;
 		}
 	}
@@ -294,7 +298,7 @@ static void judge(struct clean_doc *d, struct seg *g, const struct pat_pre *pre,
 	/* A line this long is more than boilerplate (an extractor may put a
 	 * whole article on one line): a rule cannot drop it whole. */
 	if (v->words > RULE_MAX_WORDS || g->len > RULE_MAX_BYTES)
-		v->drop = v->edge = v->tail = -1;
+		v->drop = v->edge = v->tail = v->thread = -1;
 }
 
 static void drop(struct clean_doc *d, struct seg *g, int rule, int why, int category)
@@ -309,7 +313,7 @@ static void drop(struct clean_doc *d, struct seg *g, int rule, int why, int cate
 
 static int rule_hit(const struct verdict *v)
 {
-	return v->drop >= 0 ? v->drop : v->edge >= 0 ? v->edge : v->tail;
+	return v->drop >= 0 ? v->drop : v->edge >= 0 ? v->edge : v->tail >= 0 ? v->tail : v->thread;
 }
 
 /* A segment that may belong to a boilerplate run at an edge. */
@@ -392,6 +396,29 @@ static void drop_tails(struct clean_doc *d, const struct verdict *v)
 		}
 		before += v[i].prose ? v[i].words : 0;
 	}
+}
+
+/* A comment thread: from the first of two or more commenter lines ("12.
+ * name says:") after THREAD_MIN_BEFORE prose words (a thread may be
+ * much longer than its article) to the end, everything but keep lines goes, by the first commenter line's rule
+ * (the model does not take a thread's long comments back). */
+static void drop_thread(struct clean_doc *d, const struct verdict *v)
+{
+	size_t n = d->nsegs, before = 0, first = n;
+	int seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].thread >= 0 && before >= THREAD_MIN_BEFORE) {
+			if (first == n)
+				first = i;
+			seen++;
+		}
+		before += v[i].prose ? v[i].words : 0;
+	}
+	if (seen < 2)
+		return;
+	for (size_t i = first; i < n; i++)
+		if (v[i].keep < 0)
+			drop(d, &d->segs[i], v[first].thread, WHY_RULE, -1);
 }
 
 static int same_line(const char *a, size_t an, const char *b, size_t bn)
@@ -518,6 +545,7 @@ int classify_doc(struct clean_doc *d)
 	pat_pre_release(&pre);
 	drop_sandwiched(d, v);
 	drop_tails(d, v);
+	drop_thread(d, v);
 	drop_edge_run(d, v, 0);
 	drop_edge_run(d, v, 1);
 	size_t title = drop_title_repeats(d);

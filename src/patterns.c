@@ -56,7 +56,7 @@
 #define PAT_HEAP_LIMIT 8192
 
 static const char *const pat_action_names[PAT_NACTIONS] = {
-	"drop", "strip", "edge", "tail", "keep"
+	"drop", "strip", "edge", "tail", "keep", "thread"
 };
 
 static const char *const pat_builtin_cats[CAT_NBUILTIN] = {

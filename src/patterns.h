@@ -25,6 +25,8 @@ enum pat_action {
 	PAT_EDGE,     /* "edge": boilerplate only in a run at the document's edges */
 	PAT_TAIL,     /* "tail": starts a trailing block (related links, comments) */
 	PAT_KEEP,     /* "keep": article text; overrides drop and edge */
+	PAT_THREAD,   /* "thread": a commenter line; two or more late in a
+	               * document start the comment thread, dropped to its end */
 	PAT_NACTIONS
 };
 
