@@ -56,7 +56,7 @@ START_TEST(properties_match_utf8proc)
 	for (int32_t cp = 0; cp <= 0x10FFFF; cp++) {
 		int w = utf8proc_charwidth(cp);
 		unsigned want = w < 0 ? 0u : (unsigned)w;
-		if (uprop_category(cp) != utf8proc_category(cp) || uprop_width(cp) != want)
+		if ((int)uprop_category(cp) != (int)utf8proc_category(cp) || uprop_width(cp) != want)
 			ck_abort_msg("U+%04X: category %d width %u, utf8proc %d %u", (unsigned)cp,
 			             (int)uprop_category(cp), (unsigned)uprop_width(cp),
 			             (int)utf8proc_category(cp), want);
