@@ -74,13 +74,6 @@ static inline uint64_t swar_alnum(uint64_t x)
 	       (swar_ge(y, 'a') & ~swar_ge(y, 'z' + 1));
 }
 
-int classify_letter_lead(unsigned char c)
-{
-	/* C4-CA: U+0100-U+02BF (Latin Extended-A and B, IPA, modifier
-	 * letters); D0-D1: U+0400-U+047F (Cyrillic). */
-	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
-}
-
 unsigned classify_words(const char *s, size_t n)
 {
 	unsigned w = 0;
@@ -127,7 +120,7 @@ unsigned classify_words(const char *s, size_t n)
 			i += 2;
 			/* Inside a word, letters of a block that holds only
 			 * letters: no word starts, two bytes at a time. */
-			while (wb && n - i >= 2 && classify_letter_lead((unsigned char)s[i]) &&
+			while (wb && n - i >= 2 && uprop_letter_lead((unsigned char)s[i]) &&
 			       ((unsigned char)s[i + 1] & 0xC0) == 0x80)
 				i += 2;
 		} else {

@@ -41,10 +41,6 @@ int classify_doc(struct clean_doc *doc);
  * punctuation and has enough words): shared with the line model. */
 unsigned classify_words(const char *s, size_t n);
 
-/* Is c the first byte of a two-byte UTF-8 sequence whose 64 characters
- * are all letters (so a word goes on through them)? Internal; here for
- * the unit tests, which check it against utf8proc. */
-int classify_letter_lead(unsigned char c);
 int classify_is_prose(const char *s, size_t n);
 
 #endif

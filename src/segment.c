@@ -51,31 +51,31 @@ static unsigned ascii_width(const char *s, size_t n, size_t *i)
 /* segment_measure of a line of printable ASCII: a column a byte, no CJK,
  * so only the indent, the first space and the trailing spaces are
  * looked for. */
-static void measure_printable(const char *s, size_t n, struct segment_line *l)
+/* The indent (spaces and tabs), blank and item of line s[0..n); returns
+ * the indent's length (n for a blank line). */
+static size_t measure_start(const char *s, size_t n, struct segment_line *l)
 {
-	size_t i = 0, j;
-	while (i < n && s[i] == ' ')
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	l->indent = (unsigned)i;
 	l->blank = i == n;
+	if (!l->blank)
+		l->item = (unsigned char)is_item_start(s + i, n - i);
+	return i;
+}
+
+static void measure_printable(const char *s, size_t n, struct segment_line *l)
+{
+	size_t i = measure_start(s, n, l), j;
 	if (l->blank)
 		return;
-	l->item = (unsigned char)is_item_start(s + i, n - i);
 	const char *sp = memchr(s + i, ' ', n - i);
 	j = sp ? (size_t)(sp - s) : n;
 	l->firstword = (unsigned)(j - i);
 	while (s[n - 1] == ' ')   /* s[i] is not a space */
 		n--;
 	l->width = (unsigned)(n - i);
-}
-
-int segment_narrow_lead(unsigned char c)
-{
-	/* C4-CA: U+0100-U+02BF (Latin Extended-A and B, IPA, modifier
-	 * letters); D0-D1: U+0400-U+047F (Cyrillic). Not C3 (Latin-1): its
-	 * letters come one at a time among ASCII, where the run costs more
-	 * than it saves. */
-	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
 }
 
 void segment_measure(const char *text, struct segment_line *l)
@@ -85,14 +85,9 @@ void segment_measure(const char *text, struct segment_line *l)
 		return;
 	}
 	const char *s = text + l->off;
-	size_t n = l->len, i = 0, k;
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	l->indent = (unsigned)i;
-	l->blank = i == n;
+	size_t n = l->len, i = measure_start(s, n, l), k;
 	if (l->blank)
 		return;
-	l->item = (unsigned char)is_item_start(s + i, n - i);
 	/* The first character (not a space: the indent is past). */
 	unsigned char c = (unsigned char)s[i];
 	utf8proc_int32_t cp = c < 0x80 ? (utf8proc_int32_t)s[i++] : uprop_next(s, n, &i);
@@ -135,14 +130,14 @@ void segment_measure(const char *text, struct segment_line *l)
 		if ((unsigned char)s[i] < 0x80) {
 			l->width += ascii_width(s, n, &i);
 			cp = (unsigned char)s[i - 1];
-		} else if (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+		} else if (n - i >= 2 && uprop_letter_lead((unsigned char)s[i]) &&
 		           ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
 			/* A run of letters a column each (Cyrillic, Latin
 			 * Extended), two bytes at a time, not one by one. */
 			do {
 				i += 2;
 				l->width++;
-			} while (n - i >= 2 && segment_narrow_lead((unsigned char)s[i]) &&
+			} while (n - i >= 2 && uprop_letter_lead((unsigned char)s[i]) &&
 			         ((unsigned char)s[i + 1] & 0xC0) == 0x80);
 			cp = 0x100;   /* none of them is CJK */
 		} else {

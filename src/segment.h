@@ -59,10 +59,6 @@ struct segment_line {
  */
 void segment_measure(const char *text, struct segment_line *l);
 
-/* Is c the first byte of a two-byte UTF-8 sequence whose 64 characters
- * are all one column wide (uprop_width)? Internal; here for the unit
- * tests, which check it against uprop. */
-int segment_narrow_lead(unsigned char c);
 
 /*
  * The end of the line from s[i] in s[0..n): the first '\n' or '\r' from

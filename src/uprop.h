@@ -68,4 +68,16 @@ static inline unsigned uprop_width(int32_t cp)
 	return w < 0 ? 0 : (unsigned)w;
 }
 
+/* Is c the lead byte of a two-byte UTF-8 block whose 64 characters are
+ * all letters one column wide? C4-CA: U+0100-U+02BF (Latin Extended-A
+ * and B, IPA, modifier letters); D0-D1: U+0400-U+047F (Cyrillic). The
+ * scans step through runs of such characters two bytes at a time (no
+ * word starts, no width lookups); test_uprop checks the claim against
+ * utf8proc. Not C3 (Latin-1): its letters come one at a time among
+ * ASCII, where a run costs more than it saves. */
+static inline int uprop_letter_lead(unsigned char c)
+{
+	return (c >= 0xC4 && c <= 0xCA) || c == 0xD0 || c == 0xD1;
+}
+
 #endif

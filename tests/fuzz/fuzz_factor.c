@@ -12,12 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "factor.h"
-
-#define OPTS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+#include "fuzz_regex.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,21 +48,18 @@ static void compare(pcre2_code *a, pcre2_code *b, const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *nl = memchr(data, '\n', size);
-	if (!nl || size > 4096)
+	struct fuzz_regex x;
+	if (!fuzz_regex_split(data, size, &x))
 		return 0;
-	const char *re = (const char *)data, *s = (const char *)nl + 1;
-	size_t rn = (size_t)(nl - data), n = size - rn - 1;
 	int ec;
-	PCRE2_SIZE off;
-	pcre2_code *a = pcre2_compile((PCRE2_SPTR)re, rn, OPTS, &ec, &off, NULL);
+	pcre2_code *a = fuzz_regex_compile(x.re, x.rn, &ec);
 	struct buf f;
 	buf_init(&f, BUF_MAX_DEFAULT);
-	int rc = factor_regex(re, rn, &f);
+	int rc = factor_regex(x.re, x.rn, &f);
 	if (rc < 0)
 		abort(); /* ENOMEM is not expected at these sizes */
 	if (rc == 1) {
-		pcre2_code *b = pcre2_compile((PCRE2_SPTR)f.ptr, f.len, OPTS, &ec, &off, NULL);
+		pcre2_code *b = fuzz_regex_compile(f.ptr, f.len, &ec);
 		/* Never a bad regex made good (patterns.c compiles the
 		 * factored one first); only deeper nesting may fail where
 		 * the original compiled. */
@@ -75,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!b && a && ec != PCRE2_ERROR_PARENTHESES_NEST_TOO_DEEP)
 			abort();
 		if (a && b)
-			compare(a, b, s, n);
+			compare(a, b, x.s, x.n);
 		pcre2_code_free(b);
 	}
 	buf_release(&f);

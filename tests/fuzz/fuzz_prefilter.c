@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+#include "fuzz_regex.h"
 #include "prefilter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -68,15 +66,13 @@ static void check(const char *re, size_t rn, const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *nl = memchr(data, '\n', size);
-	if (!nl || size > 4096)
+	struct fuzz_regex x;
+	if (!fuzz_regex_split(data, size, &x))
 		return 0;
-	const char *re = (const char *)data, *s = (const char *)nl + 1;
-	size_t rn = (size_t)(nl - data), n = size - rn - 1;
+	const char *re = x.re, *s = x.s;
+	size_t rn = x.rn, n = x.n;
 	int ec;
-	PCRE2_SIZE off;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, rn, PCRE2_CASELESS | PCRE2_UTF |
-	                                 PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &ec, &off, NULL);
+	pcre2_code *code = fuzz_regex_compile(re, rn, &ec);
 	if (!code)
 		return 0;
 	pcre2_match_context *mc = pcre2_match_context_create(NULL);

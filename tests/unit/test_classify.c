@@ -215,25 +215,6 @@ static unsigned words_ref(const char *s, size_t n)
 	return w;
 }
 
-/* Every character of a letter lead is a word character to utf8proc, so
- * classify_words may go through them two bytes at a time. */
-START_TEST(letter_leads_are_letters)
-{
-	unsigned leads = 0, bad = 0;
-	for (unsigned c = 0xC2; c < 0xE0; c++) {
-		if (!classify_letter_lead((unsigned char)c))
-			continue;
-		leads++;
-		for (unsigned t = 0x80; t < 0xC0; t++) {
-			char u[2] = { (char)c, (char)t };
-			bad += words_ref(u, 2) != 1;
-		}
-	}
-	ck_assert_uint_gt(leads, 0);
-	ck_assert_uint_eq(bad, 0);
-}
-END_TEST
-
 /* Random mixes of ASCII, two-, three- and four-byte characters and
  * broken sequences: the ASCII words and the inline two-byte decoding
  * count what the reference does. */
@@ -268,7 +249,6 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, drop_rule);
 	tcase_add_test(tc, words_match_reference);
-	tcase_add_test(tc, letter_leads_are_letters);
 	tcase_add_test(tc, strip_rule);
 	tcase_add_test(tc, strip_to_nothing_drops);
 	tcase_add_test(tc, keep_overrides_drop);

@@ -395,23 +395,6 @@ START_TEST(wrap_widths_match_reference)
 }
 END_TEST
 
-/* Every character of a narrow lead is one column wide, so
- * segment_measure may count them two bytes at a time. */
-START_TEST(narrow_leads_are_narrow)
-{
-	unsigned leads = 0, bad = 0;
-	for (unsigned c = 0xC2; c < 0xE0; c++) {
-		if (!segment_narrow_lead((unsigned char)c))
-			continue;
-		leads++;
-		for (unsigned t = 0x80; t < 0xC0; t++)
-			bad += uprop_width((int32_t)((c & 0x1F) << 6 | (t & 0x3F))) != 1;
-	}
-	ck_assert_uint_gt(leads, 0);
-	ck_assert_uint_eq(bad, 0);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -432,7 +415,6 @@ int main(void)
 	tcase_add_test(tc, printable_measure_matches_slow_path);
 	tcase_add_test(tc, line_end_matches_reference);
 	tcase_add_test(tc, wrap_widths_match_reference);
-	tcase_add_test(tc, narrow_leads_are_narrow);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -64,6 +64,30 @@ START_TEST(properties_match_utf8proc)
 }
 END_TEST
 
+/* Every character under a letter lead is a letter one column wide, as
+ * the scans that step through them two bytes at a time assume. */
+START_TEST(letter_leads_are_narrow_letters)
+{
+	unsigned leads = 0;
+	for (unsigned c = 0xC2; c < 0xE0; c++) {
+		if (!uprop_letter_lead((unsigned char)c))
+			continue;
+		leads++;
+		for (unsigned t = 0x80; t < 0xC0; t++) {
+			int32_t cp = (int32_t)((c & 0x1F) << 6 | (t & 0x3F));
+			utf8proc_category_t k = utf8proc_category(cp);
+			int letter = k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL ||
+			             k == UTF8PROC_CATEGORY_LT || k == UTF8PROC_CATEGORY_LM ||
+			             k == UTF8PROC_CATEGORY_LO;
+			if (!letter || utf8proc_charwidth(cp) != 1)
+				ck_abort_msg("U+%04X under lead %02X: category %d width %d", (unsigned)cp,
+				             c, (int)k, utf8proc_charwidth(cp));
+		}
+	}
+	ck_assert_uint_eq(leads, 9);
+}
+END_TEST
+
 static Suite *uprop_suite(void)
 {
 	Suite *s = suite_create("uprop");
@@ -71,6 +95,7 @@ static Suite *uprop_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, next_matches_utf8proc);
 	tcase_add_test(tc, properties_match_utf8proc);
+	tcase_add_test(tc, letter_leads_are_narrow_letters);
 	suite_add_tcase(s, tc);
 	return s;
 }
